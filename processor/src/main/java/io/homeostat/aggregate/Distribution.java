@@ -1,0 +1,121 @@
+package io.homeostat.aggregate;
+
+import com.datadoghq.sketch.ddsketch.DDSketchWithExactSummaryStatistics;
+import com.datadoghq.sketch.ddsketch.encoding.ByteArrayInput;
+import com.datadoghq.sketch.ddsketch.encoding.GrowingByteArrayOutput;
+import com.datadoghq.sketch.ddsketch.mapping.CubicallyInterpolatedMapping;
+import com.datadoghq.sketch.ddsketch.mapping.IndexMapping;
+import com.datadoghq.sketch.ddsketch.store.Bin;
+import com.datadoghq.sketch.ddsketch.store.CollapsingLowestDenseStore;
+import com.datadoghq.sketch.ddsketch.store.Store;
+import io.homeostat.model.Operator;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Iterator;
+import java.util.function.Supplier;
+
+/**
+ * A mergeable distribution of values (latencies in ms): a DDSketch with 1 % relative accuracy on every
+ * quantile, at most {@value #MAX_BINS} bins per sign (low values collapse first, so the tail — what
+ * latency targets are about — stays exact to 1 %). Count, sum, min and max are exact.
+ */
+public final class Distribution {
+    public static final double RELATIVE_ACCURACY = 0.01;
+    public static final int MAX_BINS = 2048;
+    private static final IndexMapping MAPPING = new CubicallyInterpolatedMapping(RELATIVE_ACCURACY);
+    private static final Supplier<Store> STORE = () -> new CollapsingLowestDenseStore(MAX_BINS);
+
+    private final DDSketchWithExactSummaryStatistics sketch;
+
+    public Distribution() {
+        this(new DDSketchWithExactSummaryStatistics(MAPPING, STORE));
+    }
+
+    private Distribution(DDSketchWithExactSummaryStatistics sketch) {
+        this.sketch = sketch;
+    }
+
+    public void accept(double value) {
+        sketch.accept(value);
+    }
+
+    public void accept(double value, double count) {
+        sketch.accept(value, count);
+    }
+
+    public void merge(Distribution other) {
+        sketch.mergeWith(other.sketch);
+    }
+
+    public Distribution copy() {
+        return new Distribution(sketch.copy());
+    }
+
+    public double count() {
+        return sketch.getCount();
+    }
+
+    public boolean isEmpty() {
+        return sketch.getCount() == 0;
+    }
+
+    public double sum() {
+        return sketch.getSum();
+    }
+
+    public double mean() {
+        return isEmpty() ? Double.NaN : sketch.getSum() / sketch.getCount();
+    }
+
+    public double max() {
+        return sketch.getMaxValue();
+    }
+
+    /** Value at quantile q in [0, 1], within 1 % of the true value. */
+    public double quantile(double q) {
+        return sketch.getValueAtQuantile(q);
+    }
+
+    /**
+     * Share of values v for which {@code v <op> bound} holds (with {@code tolerance} for eq), judged on
+     * each bin's representative value, so it is exact except for values within 1 % of the bound.
+     */
+    public double fractionSatisfying(Operator op, double bound, double tolerance) {
+        double total = sketch.getCount();
+        if (total <= 0) return Double.NaN;
+        double good = 0;
+        Store positives = sketch.getPositiveValueStore();
+        Store negatives = sketch.getNegativeValueStore();
+        double zeros = total - positives.getTotalCount() - negatives.getTotalCount();
+        if (zeros > 0 && op.holds(0.0, bound, tolerance)) good += zeros;
+        for (Iterator<Bin> it = positives.getAscendingIterator(); it.hasNext(); ) {
+            Bin bin = it.next();
+            if (op.holds(MAPPING.value(bin.getIndex()), bound, tolerance)) good += bin.getCount();
+        }
+        for (Iterator<Bin> it = negatives.getAscendingIterator(); it.hasNext(); ) {
+            Bin bin = it.next();
+            if (op.holds(-MAPPING.value(bin.getIndex()), bound, tolerance)) good += bin.getCount();
+        }
+        return good / total;
+    }
+
+    /** The sketch's own compact encoding (with exact summary statistics, without the fixed index mapping). */
+    public byte[] toBytes() {
+        GrowingByteArrayOutput out = GrowingByteArrayOutput.withInitialCapacity(64);
+        try {
+            sketch.encode(out, true);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.trimmedCopy();
+    }
+
+    public static Distribution fromBytes(byte[] bytes, int offset, int length) {
+        try {
+            return new Distribution(DDSketchWithExactSummaryStatistics.decode(
+                    ByteArrayInput.wrap(bytes, offset, length), STORE, MAPPING));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("corrupt distribution sketch: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,221 @@
+package io.homeostat.cli;
+
+import io.homeostat.demo.DemoTargets;
+import io.homeostat.demo.KafkaSpanExporter;
+import io.homeostat.demo.LoginTraffic;
+import io.homeostat.model.Alert;
+import io.homeostat.model.Json;
+import io.homeostat.otlp.OtlpEncoding;
+import io.homeostat.topology.Topics;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code homeostat demo}: applies the seed's two targets, sends login traffic that is healthy, then
+ * degraded, then healthy again, and prints the alerts a running processor publishes. Exits 0 when every
+ * alert that fired was resolved again, so it doubles as an end-to-end check.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Send healthy, then degraded, then recovered OTLP login traffic and print the alerts (needs `homeostat run`).")
+public final class DemoCommand implements Callable<Integer> {
+    @Mixin KafkaOptions kafka;
+    @Mixin TopicOptions topicOptions;
+
+    @Option(names = "--healthy", defaultValue = "30s", converter = DurationConverter.class, description = "Healthy phase (default: ${DEFAULT-VALUE}).")
+    Duration healthy;
+    @Option(names = "--degraded", defaultValue = "45s", converter = DurationConverter.class, description = "Degraded phase (default: ${DEFAULT-VALUE}).")
+    Duration degraded;
+    @Option(names = "--recovered", defaultValue = "45s", converter = DurationConverter.class, description = "Recovered phase (default: ${DEFAULT-VALUE}).")
+    Duration recovered;
+    @Option(names = "--settle", defaultValue = "60s", converter = DurationConverter.class,
+            description = "After the traffic, how long to wait for open alerts to resolve (default: ${DEFAULT-VALUE}).")
+    Duration settle;
+    @Option(names = "--rate", defaultValue = "40", description = "Logins per second (default: ${DEFAULT-VALUE}).")
+    int rate;
+    @Option(names = "--window", defaultValue = "20s", description = "Window of the demo targets (default: ${DEFAULT-VALUE}).")
+    String window;
+    @Option(names = "--encoding", defaultValue = "protobuf", description = "OTLP encoding: protobuf or json (default: ${DEFAULT-VALUE}).")
+    OtlpEncoding encoding;
+    @Option(names = "--json", description = "Also print each alert's full JSON record.")
+    boolean printJson;
+
+    private volatile String phaseName = "start";
+    private volatile long phaseStartNanos = System.nanoTime();
+    private final Map<String, Alert> open = new ConcurrentHashMap<>();
+    private final Map<String, Alert> resolved = new ConcurrentHashMap<>();
+
+    @Override
+    public Integer call() throws Exception {
+        Topics topics = topicOptions.topics();
+        Properties base = kafka.clientProperties();
+        TopicProvisioner.ensure(base, TopicProvisioner.contractTopics(topics, 3, (short) -1));
+        try (KafkaProducer<byte[], byte[]> producer = producer(base)) {
+            applyTargets(producer, topics.targets());
+            AtomicBoolean stop = new AtomicBoolean(false);
+            Thread printer = startAlertPrinter(base, topics.alerts(), stop);
+            try {
+                sendTraffic(producer, topics.spans());
+                return awaitResolution();
+            } finally {
+                stop.set(true);
+                printer.join(5_000);
+            }
+        }
+    }
+
+    private KafkaProducer<byte[], byte[]> producer(Properties base) {
+        Properties props = new Properties();
+        props.putAll(base);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+        return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    private void applyTargets(KafkaProducer<byte[], byte[]> producer, String topic) throws Exception {
+        for (Map.Entry<String, String> target : DemoTargets.targets(window).entrySet()) {
+            producer.send(new ProducerRecord<>(topic, target.getKey().getBytes(StandardCharsets.UTF_8),
+                    target.getValue().getBytes(StandardCharsets.UTF_8))).get(30, TimeUnit.SECONDS);
+            say("applied target " + target.getKey());
+        }
+    }
+
+    private Thread startAlertPrinter(Properties base, String alertsTopic, AtomicBoolean stop) throws InterruptedException {
+        Properties props = new Properties();
+        props.putAll(base);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        List<TopicPartition> partitions = consumer.partitionsFor(alertsTopic, Duration.ofSeconds(30)).stream()
+                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        partitions.forEach(consumer::position); // fix the start now, before any traffic is sent
+        Thread thread = new Thread(() -> {
+            try (consumer) {
+                while (!stop.get()) {
+                    for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                        onAlert(record.value());
+                    }
+                }
+            }
+        }, "demo-alerts");
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
+    private void onAlert(byte[] value) {
+        try {
+            Alert alert = Json.MAPPER.readValue(value, Alert.class);
+            if (alert.firing()) {
+                open.put(alert.fingerprint(), alert);
+            } else {
+                open.remove(alert.fingerprint());
+                resolved.put(alert.fingerprint(), alert);
+            }
+            double sincePhase = (System.nanoTime() - phaseStartNanos) / 1e9;
+            System.out.printf(Locale.ROOT, "ALERT %s   (%.1fs into the %s phase)%n", AlertFormat.line(alert), sincePhase, phaseName);
+            if (printJson) System.out.println("      " + new String(value, StandardCharsets.UTF_8));
+            System.out.flush();
+        } catch (Exception e) {
+            System.out.println("ALERT (unreadable) " + new String(value, StandardCharsets.UTF_8));
+        }
+    }
+
+    private void sendTraffic(KafkaProducer<byte[], byte[]> producer, String spansTopic) {
+        Resource resource = Resource.getDefault().merge(Resource.builder()
+                .put(AttributeKey.stringKey("service.name"), "customer-portal")
+                .put(AttributeKey.stringKey("service.version"), "1.4.2")
+                .put(AttributeKey.stringKey("deployment.environment.name"), "demo")
+                .build());
+        SdkTracerProvider tracerProvider = SdkTracerProvider.builder().setResource(resource)
+                .addSpanProcessor(BatchSpanProcessor.builder(new KafkaSpanExporter(producer, spansTopic, encoding))
+                        .setScheduleDelay(Duration.ofMillis(500)).setMaxExportBatchSize(512).build())
+                .build();
+        try {
+            LoginTraffic traffic = new LoginTraffic(tracerProvider.get("io.homeostat.demo"), 42);
+            phase("healthy", traffic, LoginTraffic.Behaviour.healthy(), healthy);
+            phase("degraded", traffic, LoginTraffic.Behaviour.degraded(), degraded);
+            phase("recovered", traffic, LoginTraffic.Behaviour.healthy(), recovered);
+        } finally {
+            tracerProvider.shutdown().join(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private void phase(String name, LoginTraffic traffic, LoginTraffic.Behaviour behaviour, Duration length) {
+        say(String.format(Locale.ROOT, "phase %s for %ss: %d logins/s, median latency %.0f ms, %.1f%% failures",
+                name, length.toSeconds(), rate, behaviour.medianLatencyMs(), behaviour.failureRate() * 100));
+        long periodNanos = 1_000_000_000L / Math.max(1, rate);
+        long start = System.nanoTime();
+        phaseName = name;
+        phaseStartNanos = start;
+        long end = start + length.toNanos();
+        long next = start;
+        int failures = 0;
+        int logins = 0;
+        while (System.nanoTime() < end) {
+            if (traffic.login(behaviour, Instant.now())) failures++;
+            logins++;
+            next += periodNanos;
+            long sleep = next - System.nanoTime();
+            if (sleep > 0) sleepNanos(sleep);
+        }
+        say(String.format(Locale.ROOT, "phase %s done: %d logins, %d failed", name, logins, failures));
+    }
+
+    private int awaitResolution() throws InterruptedException {
+        long deadline = System.nanoTime() + settle.toNanos();
+        while (System.nanoTime() < deadline && (resolved.isEmpty() || !open.isEmpty())) {
+            Thread.sleep(250);
+        }
+        if (resolved.isEmpty() && open.isEmpty()) {
+            say("no alert was published: is `homeostat run` running against " + kafka.bootstrapServers() + "?");
+            return 1;
+        }
+        if (!open.isEmpty()) {
+            say("still firing after " + settle.toSeconds() + "s: " + open.keySet());
+            return 1;
+        }
+        say("done: " + resolved.size() + " alert(s) fired during the degradation and resolved after recovery");
+        return 0;
+    }
+
+    private static void sleepNanos(long nanos) {
+        try {
+            TimeUnit.NANOSECONDS.sleep(nanos);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private static void say(String message) {
+        System.out.println("[demo] " + message);
+        System.out.flush();
+    }
+}

@@ -1,0 +1,149 @@
+package io.homeostat.cli;
+
+import io.homeostat.topology.HomeostatTopology;
+import io.homeostat.topology.Topics;
+import io.homeostat.topology.TopologySettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code homeostat run}: the processor. Runs until SIGTERM/SIGINT (or the thread is interrupted). */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Run the Homeostat processor: OTLP in, homeostasis alerts out.",
+                "Every option can also be set by an environment variable HOMEOSTAT_<OPTION>, e.g. HOMEOSTAT_BOOTSTRAP_SERVERS."})
+public final class RunCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
+    @Mixin KafkaOptions kafka;
+    @Mixin TopicOptions topicOptions;
+
+    @Option(names = "--application-id", defaultValue = "homeostat",
+            description = "Kafka Streams application id: consumer group, internal topic prefix (default: ${DEFAULT-VALUE}).")
+    String applicationId;
+
+    @Option(names = "--slice", defaultValue = "5s", converter = DurationConverter.class,
+            description = "Event-time slice; windows are whole slices and verdicts are taken every slice (default: ${DEFAULT-VALUE}).")
+    Duration slice;
+
+    @Option(names = "--grace", defaultValue = "5s", converter = DurationConverter.class,
+            description = "How long a slice accepts late data after it ends; later data is counted, not merged (default: ${DEFAULT-VALUE}).")
+    Duration grace;
+
+    @Option(names = "--state-dir", defaultValue = "${java.io.tmpdir}/homeostat-state",
+            description = "Local state directory (default: ${DEFAULT-VALUE}).")
+    Path stateDir;
+
+    @Option(names = "--threads", defaultValue = "1", description = "Stream threads (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--processing-guarantee", defaultValue = StreamsConfig.EXACTLY_ONCE_V2,
+            description = "exactly_once_v2 or at_least_once (default: ${DEFAULT-VALUE}).")
+    String processingGuarantee;
+
+    @Option(names = "--create-topics", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Create missing contract topics at start (default: ${DEFAULT-VALUE}).")
+    boolean createTopics;
+
+    @Option(names = "--partitions", defaultValue = "3", description = "Partitions of topics created by --create-topics (default: ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(names = "--replication-factor", defaultValue = "-1",
+            description = "Replication of created topics; -1 = broker default (default: ${DEFAULT-VALUE}).")
+    short replicationFactor;
+
+    @Option(names = "--leave-group-on-close", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = {"Leave the consumer group on shutdown, so that a restarted or other instance takes over at once "
+                    + "instead of after the session timeout (default: ${DEFAULT-VALUE}).",
+                    "Turn off for rolling restarts of many instances that come back within the session timeout."})
+    boolean leaveGroupOnClose;
+
+    @Option(names = "--stats-interval", defaultValue = "30s", converter = DurationConverter.class,
+            description = "How often to log what was processed; 0s turns it off (default: ${DEFAULT-VALUE}).")
+    Duration statsInterval;
+
+    @Override
+    public Integer call() throws Exception {
+        Topics topics = topicOptions.topics();
+        TopologySettings settings = new TopologySettings(topics, slice, grace);
+        Properties clientProps = kafka.clientProperties();
+        if (createTopics) {
+            List<String> created = TopicProvisioner.ensure(clientProps,
+                    TopicProvisioner.contractTopics(topics, partitions, replicationFactor));
+            if (!created.isEmpty()) LOG.info("Created {} missing topics", created.size());
+        }
+        Topology topology = HomeostatTopology.build(settings);
+        Properties props = StreamsSettings.of(applicationId, stateDir, threads, processingGuarantee, clientProps);
+        LOG.info("Starting Homeostat '{}' on {} ({}; slice {}, grace {}); spans from {}, targets from {}, alerts to {}, dead letters to {}",
+                applicationId, kafka.bootstrapServers(), processingGuarantee, slice, grace, topics.spans(),
+                topics.targets(), topics.alerts(), topics.deadLetters());
+
+        CountDownLatch stopped = new CountDownLatch(1);
+        AtomicBoolean failed = new AtomicBoolean(false);
+        KafkaStreams streams = new KafkaStreams(topology, props);
+        streams.setStateListener((newState, oldState) -> {
+            LOG.info("Processor state {} -> {}", oldState, newState);
+            if (newState == KafkaStreams.State.ERROR) failed.set(true);
+            if (newState == KafkaStreams.State.ERROR || newState == KafkaStreams.State.NOT_RUNNING) stopped.countDown();
+        });
+        streams.setUncaughtExceptionHandler(error -> {
+            LOG.error("Processing failed; shutting down so that a supervisor can restart from the last commit", error);
+            failed.set(true);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        CloseOptions closeOptions = CloseOptions.timeout(Duration.ofSeconds(30)).withGroupMembershipOperation(
+                leaveGroupOnClose ? CloseOptions.GroupMembershipOperation.LEAVE_GROUP
+                        : CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP);
+        Thread shutdownHook = new Thread(() -> {
+            LOG.info("Signal received, shutting down");
+            streams.close(closeOptions);
+            stopped.countDown();
+        }, "homeostat-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+
+        ScheduledExecutorService statsLogger = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "homeostat-stats");
+            t.setDaemon(true);
+            return t;
+        });
+        ProcessingStats stats = new ProcessingStats(streams::metrics);
+        if (!statsInterval.isZero()) {
+            statsLogger.scheduleAtFixedRate(stats::logIfChanged, statsInterval.toMillis(), statsInterval.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
+        streams.start();
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            LOG.info("Interrupted, shutting down");
+            Thread.currentThread().interrupt();
+        } finally {
+            statsLogger.shutdownNow();
+            stats.logIfChanged();
+            streams.close(closeOptions);
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException alreadyShuttingDown) {
+                // the hook is running: it closes the processor itself
+            }
+        }
+        LOG.info("Homeostat stopped{}", failed.get() ? " after an error" : "");
+        return failed.get() ? 1 : 0;
+    }
+}

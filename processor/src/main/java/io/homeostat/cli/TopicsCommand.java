@@ -1,0 +1,35 @@
+package io.homeostat.cli;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code homeostat topics create}: the contract's topics, with compaction where the contract asks for it. */
+@Command(name = "topics", mixinStandardHelpOptions = true, description = "Manage Homeostat's Kafka topics.",
+        subcommands = TopicsCommand.Create.class)
+public final class TopicsCommand {
+
+    @Command(name = "create", mixinStandardHelpOptions = true,
+            description = "Create every contract topic that does not exist yet (existing topics are left alone).")
+    static final class Create implements Callable<Integer> {
+        @Mixin KafkaOptions kafka;
+        @Mixin TopicOptions topicOptions;
+
+        @Option(names = "--partitions", defaultValue = "3", description = "Partitions per topic (default: ${DEFAULT-VALUE}).")
+        int partitions;
+
+        @Option(names = "--replication-factor", defaultValue = "-1",
+                description = "Replication factor; -1 = broker default (default: ${DEFAULT-VALUE}).")
+        short replicationFactor;
+
+        @Override
+        public Integer call() throws Exception {
+            List<String> created = TopicProvisioner.ensure(kafka.clientProperties(),
+                    TopicProvisioner.contractTopics(topicOptions.topics(), partitions, replicationFactor));
+            System.out.println(created.isEmpty() ? "All topics exist." : "Created: " + String.join(", ", created));
+            return 0;
+        }
+    }
+}

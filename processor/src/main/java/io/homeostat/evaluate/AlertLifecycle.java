@@ -1,0 +1,115 @@
+package io.homeostat.evaluate;
+
+import io.homeostat.model.Alert;
+import io.homeostat.model.Target;
+import io.homeostat.model.Timestamps;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The alert lifecycle of one target: ok → (pending for {@code for}) → firing → (severity change) →
+ * resolved. Emits one record per change and none for an unchanged window. Plain Java.
+ */
+public final class AlertLifecycle {
+    public static final String RESOLVED_TARGET_MET = "target_met";
+    public static final String RESOLVED_NO_EVENTS = "no_events";
+    public static final String RESOLVED_TARGET_DELETED = "target_deleted";
+    public static final String RESOLVED_TARGET_CHANGED = "target_changed";
+
+    private AlertLifecycle() {}
+
+    /**
+     * @param episode the next state to store ({@code null}: the target is quietly ok, delete it)
+     * @param alerts  the alerts to publish, in order
+     */
+    public record Transition(Episode episode, List<Alert> alerts) {}
+
+    /** @param episode the stored state, {@code null} when the target is quietly ok */
+    public static Transition next(String targetId, Target target, Verdict verdict, Episode episode, long now) {
+        List<Alert> alerts = new ArrayList<>(2);
+        String fingerprint = Fingerprints.alert(targetId, target.labels());
+        if (episode != null && !episode.fingerprint().equals(fingerprint)) {
+            // Labels changed: the old alert identity ends, a new one may start below.
+            if (episode.phase() == Episode.Phase.FIRING) {
+                alerts.add(resolved(episode.lastAlert(), null, now, RESOLVED_TARGET_CHANGED));
+            }
+            episode = null;
+        }
+        Episode next = switch (verdict.state()) {
+            case VIOLATED -> {
+                if (episode == null) {
+                    yield target.forDuration().isZero()
+                            ? fire(targetId, target, verdict, fingerprint, now, alerts)
+                            : new Episode(fingerprint, Episode.Phase.PENDING, now, null);
+                }
+                if (episode.phase() == Episode.Phase.PENDING) {
+                    yield now - episode.since() >= target.forDuration().toMillis()
+                            ? fire(targetId, target, verdict, fingerprint, now, alerts)
+                            : episode;
+                }
+                if (!verdict.severity().equals(episode.lastAlert().severity())) {
+                    Alert changed = firing(targetId, target, verdict, fingerprint, episode.since(), now);
+                    alerts.add(changed);
+                    yield new Episode(fingerprint, Episode.Phase.FIRING, episode.since(), changed);
+                }
+                yield episode;
+            }
+            // Hysteresis: a firing alert stays until the target itself is met, not merely the alert level.
+            case DEVIATING -> episode != null && episode.phase() == Episode.Phase.FIRING ? episode : null;
+            case OK -> {
+                if (episode != null && episode.phase() == Episode.Phase.FIRING) {
+                    alerts.add(resolved(episode.lastAlert(), verdict, now, RESOLVED_TARGET_MET));
+                }
+                yield null;
+            }
+            case NO_EVENTS -> {
+                if (episode != null && episode.phase() == Episode.Phase.FIRING) {
+                    alerts.add(resolved(episode.lastAlert(), verdict, now, RESOLVED_NO_EVENTS));
+                }
+                yield null;
+            }
+            case INSUFFICIENT_DATA -> episode;
+        };
+        return new Transition(next, alerts);
+    }
+
+    /** The target was deleted: a firing alert resolves. */
+    public static Transition deleted(Episode episode, long now) {
+        if (episode == null || episode.phase() != Episode.Phase.FIRING) return new Transition(null, List.of());
+        return new Transition(null, List.of(resolved(episode.lastAlert(), null, now, RESOLVED_TARGET_DELETED)));
+    }
+
+    private static Episode fire(String targetId, Target target, Verdict verdict, String fingerprint, long now,
+                                List<Alert> alerts) {
+        Alert alert = firing(targetId, target, verdict, fingerprint, now, now);
+        alerts.add(alert);
+        return new Episode(fingerprint, Episode.Phase.FIRING, now, alert);
+    }
+
+    static Alert firing(String targetId, Target target, Verdict verdict, String fingerprint, long startsAt, long now) {
+        return new Alert(fingerprint, Fingerprints.alertId(fingerprint, startsAt), Alert.FIRING, Alert.KIND_DEVIATION,
+                targetId, target.requirement(), target.metric(), target.operator().code(), target.target(),
+                target.alertThreshold(), verdict.actual(), verdict.goodRatio(), verdict.deviationPercent(),
+                verdict.severity(), verdict.events(), Timestamps.format(verdict.windowStart()),
+                Timestamps.format(verdict.windowEnd()), Timestamps.format(startsAt), null, Timestamps.format(now),
+                null, target.description(), target.constraint(), target.businessRules(), target.labels(),
+                target.annotations(), verdict.sampleTraceIds());
+    }
+
+    /** The last firing alert, closed; with the current window's numbers when there are any. */
+    static Alert resolved(Alert last, Verdict verdict, long now, String reason) {
+        boolean measured = verdict != null && verdict.actual() != null;
+        return new Alert(last.fingerprint(), last.alertId(), Alert.RESOLVED, last.kind(), last.targetId(),
+                last.requirement(), last.metric(), last.operator(), last.target(), last.alertThreshold(),
+                measured ? verdict.actual() : last.actual(),
+                measured ? verdict.goodRatio() : last.goodRatio(),
+                measured ? verdict.deviationPercent() : last.deviationPercent(),
+                last.severity(),
+                verdict != null ? verdict.events() : last.events(),
+                verdict != null ? Timestamps.format(verdict.windowStart()) : last.windowStart(),
+                verdict != null ? Timestamps.format(verdict.windowEnd()) : last.windowEnd(),
+                last.startsAt(), Timestamps.format(now), Timestamps.format(now), reason, last.description(),
+                last.constraint(), last.businessRules(), last.labels(), last.annotations(),
+                measured ? verdict.sampleTraceIds() : last.sampleTraceIds());
+    }
+}

@@ -1,0 +1,53 @@
+package io.homeostat.model;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A deviation (or no-data) alert, the value on {@code homeostasis.alerts} keyed by {@link #fingerprint()}.
+ * Field names are written snake_case by {@link Json#MAPPER}; times are RFC 3339 UTC strings.
+ */
+@JsonPropertyOrder({
+    "fingerprint", "alert_id", "status", "kind", "target_id", "requirement", "metric", "operator", "target",
+    "alert_threshold", "actual", "good_ratio", "deviation_percent", "severity", "events", "window_start",
+    "window_end", "starts_at", "ends_at", "timestamp", "resolved_reason", "description", "constraint",
+    "business_rules", "labels", "annotations", "sample_trace_ids"})
+public record Alert(
+        String fingerprint,
+        String alertId,
+        String status,
+        String kind,
+        String targetId,
+        String requirement,
+        String metric,
+        String operator,
+        double target,
+        Double alertThreshold,
+        Double actual,
+        Double goodRatio,
+        Double deviationPercent,
+        String severity,
+        long events,
+        String windowStart,
+        String windowEnd,
+        String startsAt,
+        String endsAt,
+        String timestamp,
+        String resolvedReason,
+        String description,
+        String constraint,
+        List<String> businessRules,
+        Map<String, String> labels,
+        Map<String, String> annotations,
+        List<String> sampleTraceIds) {
+
+    public static final String FIRING = "firing";
+    public static final String RESOLVED = "resolved";
+    public static final String KIND_DEVIATION = "deviation";
+    public static final String KIND_NO_DATA = "no_data";
+
+    public boolean firing() {
+        return FIRING.equals(status);
+    }
+}

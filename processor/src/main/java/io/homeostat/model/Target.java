@@ -1,0 +1,79 @@
+package io.homeostat.model;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A homeostasis target: what {@code metric} of {@code requirement} must satisfy, and how to alert.
+ * The value of a record on {@code homeostasis.targets}; the record key is the target id.
+ *
+ * <p>Use {@link TargetParser} to read one: it validates every field and applies the documented defaults.
+ */
+public record Target(
+        String requirement,
+        String metric,
+        double target,
+        Operator operator,
+        Double alertThreshold,
+        String description,
+        Duration window,
+        long minEvents,
+        Duration forDuration,
+        boolean notifyNoData,
+        Duration noDataAfter,
+        double criticalDeviationPercent,
+        double tolerance,
+        String constraint,
+        List<String> businessRules,
+        Map<String, String> labels,
+        Map<String, String> annotations) {
+
+    public static final Duration DEFAULT_WINDOW = Duration.ofMinutes(1);
+    public static final long DEFAULT_MIN_EVENTS = 1;
+    public static final double DEFAULT_CRITICAL_DEVIATION_PERCENT = 20.0;
+
+    public Target {
+        Objects.requireNonNull(requirement, "requirement");
+        Objects.requireNonNull(metric, "metric");
+        Objects.requireNonNull(operator, "operator");
+        Objects.requireNonNull(window, "window");
+        Objects.requireNonNull(forDuration, "forDuration");
+        Objects.requireNonNull(noDataAfter, "noDataAfter");
+        businessRules = List.copyOf(businessRules == null ? List.of() : businessRules);
+        labels = Map.copyOf(labels == null ? Map.of() : labels);
+        annotations = Map.copyOf(annotations == null ? Map.of() : annotations);
+    }
+
+    /** The id a target gets when its author picks none: {@code <requirement>/<metric>}. */
+    public String defaultId() {
+        return requirement + "/" + metric;
+    }
+
+    /** The target as the contract writes it, every field present (defaults filled in). */
+    public ObjectNode toJson() {
+        ObjectNode node = Json.MAPPER.createObjectNode();
+        node.put("requirement", requirement);
+        node.put("metric", metric);
+        node.put("target", target);
+        node.put("operator", operator.code());
+        if (alertThreshold != null) node.put("alert_threshold", alertThreshold);
+        if (description != null) node.put("description", description);
+        node.put("window", Durations.format(window));
+        node.put("min_events", minEvents);
+        node.put("for", Durations.format(forDuration));
+        node.put("notify_no_data", notifyNoData);
+        node.put("no_data_after", Durations.format(noDataAfter));
+        node.put("critical_deviation_percent", criticalDeviationPercent);
+        node.put("tolerance", tolerance);
+        if (constraint != null) node.put("constraint", constraint);
+        businessRules.forEach(node.putArray("business_rules")::add);
+        ObjectNode labelsNode = node.putObject("labels");
+        new java.util.TreeMap<>(labels).forEach(labelsNode::put);
+        ObjectNode annotationsNode = node.putObject("annotations");
+        new java.util.TreeMap<>(annotations).forEach(annotationsNode::put);
+        return node;
+    }
+}

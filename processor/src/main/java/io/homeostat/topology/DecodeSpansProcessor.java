@@ -1,0 +1,76 @@
+package io.homeostat.topology;
+
+import io.homeostat.aggregate.SliceKey;
+import io.homeostat.aggregate.SpanAggregate;
+import io.homeostat.aggregate.SpanBatchAggregator;
+import io.homeostat.otlp.OtlpDecodeException;
+import io.homeostat.otlp.OtlpDecoder;
+import io.homeostat.otlp.OtlpEncoding;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * Decodes one OTLP trace export request per record and folds its spans into one partial aggregate per
+ * (requirement, slice), keyed by requirement. Undecodable records become dead letters.
+ */
+final class DecodeSpansProcessor implements Processor<byte[], byte[], String, Routed> {
+    private final long sliceMs;
+    private ProcessorContext<String, Routed> context;
+    private TaskMetrics metrics;
+    private Sensor spansDecoded;
+    private Sensor partialsForwarded;
+    private Sensor deadLettered;
+    private final Map<String, Sensor> unattributedByService = new HashMap<>();
+
+    DecodeSpansProcessor(long sliceMs) {
+        this.sliceMs = sliceMs;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Routed> context) {
+        this.context = context;
+        this.metrics = new TaskMetrics(context);
+        spansDecoded = metrics.counter("spans-decoded", "Spans decoded from OTLP trace export requests");
+        partialsForwarded = metrics.counter("span-partials-forwarded",
+                "Partial aggregates (one per requirement and slice of a request) sent to the requirement tasks");
+        deadLettered = metrics.counter("span-records-dead-lettered", "Span records sent to the dead-letter topic");
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        ExportTraceServiceRequest request;
+        try {
+            request = OtlpDecoder.decodeTraces(record.value(), OtlpEncoding.fromHeaders(record.headers()));
+        } catch (OtlpDecodeException e) {
+            deadLettered.record();
+            context.forward(DeadLetterRecords.of(context, record, e.getMessage(), e.getClass()));
+            return;
+        }
+        SpanBatchAggregator.Result result = SpanBatchAggregator.aggregate(request, sliceMs, record.timestamp());
+        spansDecoded.record(result.spans());
+        result.unattributedByService().forEach((service, count) -> unattributed(service).record(count));
+        for (Map.Entry<SliceKey, SpanAggregate> partial : result.partials().entrySet()) {
+            context.forward(new Record<String, Routed>(partial.getKey().requirement(),
+                    new RequirementEvent.SlicePartial(partial.getKey().sliceStart(), partial.getValue()),
+                    record.timestamp(), new RecordHeaders()));
+            partialsForwarded.record();
+        }
+    }
+
+    /** Telemetry with no requirement is counted per service, never silently dropped from the counts. */
+    private Sensor unattributed(String service) {
+        return unattributedByService.computeIfAbsent(service,
+                s -> metrics.counter("spans-unattributed", "Spans with no requirement attribute, per service", "service", s));
+    }
+
+    @Override
+    public void close() {
+        if (metrics != null) metrics.close();
+    }
+}

@@ -1,0 +1,207 @@
+package io.homeostat.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.homeostat.cli.Homeostat;
+import io.homeostat.demo.KafkaSpanExporter;
+import io.homeostat.demo.LoginTraffic;
+import io.homeostat.model.Alert;
+import io.homeostat.model.DeadLetters;
+import io.homeostat.model.Json;
+import io.homeostat.otlp.OtlpEncoding;
+import io.homeostat.testing.EmbeddedKafka;
+import io.homeostat.testing.Schemas;
+import io.homeostat.testing.SdkSpans;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TransactionListing;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole chain on a real Kafka broker: the real {@code homeostat run} entry point with exactly-once,
+ * spans recorded by the OpenTelemetry SDK and exported through its OTLP marshaler to Kafka, targets on the
+ * compacted topic, alerts and dead letters read back with a read_committed consumer.
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class EndToEndTest {
+    private static final Duration WAIT = Duration.ofSeconds(90);
+
+    static EmbeddedKafka kafka;
+    @TempDir static Path stateDirs;
+    static Thread processor;
+    static final AtomicInteger exitCode = new AtomicInteger(-1);
+
+    @BeforeAll
+    static void startBrokerAndProcessor() throws Exception {
+        kafka = new EmbeddedKafka();
+        processor = startProcessor(stateDirs.resolve("first"));
+    }
+
+    /** The real entry point, as {@code java -jar homeostat.jar run ...} runs it; interrupting it stops it. */
+    static Thread startProcessor(Path stateDir) {
+        Thread thread = new Thread(() -> exitCode.set(Homeostat.commandLine(Map.of()).execute("run",
+                "--bootstrap-servers", kafka.bootstrapServers(), "--application-id", "homeostat-e2e",
+                "--state-dir", stateDir.toString(), "--slice", "1s", "--grace", "1s", "--partitions", "2",
+                "--stats-interval", "0s")), "homeostat-run");
+        thread.start();
+        return thread;
+    }
+
+    static void stopProcessor() throws InterruptedException {
+        processor.interrupt();
+        processor.join(60_000);
+        assertThat(processor.isAlive()).isFalse();
+        assertThat(exitCode.get()).as("clean shutdown").isZero();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (processor != null && processor.isAlive()) stopProcessor();
+        if (kafka != null) kafka.close();
+    }
+
+    @Test
+    void sdkSpansOnKafkaBecomeFiringThenResolvedAlertsExactlyOnce() throws Exception {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(kafka.clientProperties(),
+                new ByteArraySerializer(), new ByteArraySerializer());
+             KafkaConsumer<byte[], byte[]> alerts = consumer("homeostasis.alerts");
+             KafkaConsumer<byte[], byte[]> deadLetters = consumer("homeostasis.dlq")) {
+            producer.send(new ProducerRecord<>("homeostasis.targets", bytes("REQ-NFR-PERF-001/span.duration_ms"), bytes("""
+                    {"requirement": "REQ-NFR-PERF-001", "metric": "span.duration_ms", "target": 500, "operator": "lt",
+                     "alert_threshold": 0.95, "window": "4s", "min_events": 20, "constraint": "C-001"}"""))).get();
+            producer.send(new ProducerRecord<>("homeostasis.targets", bytes("REQ-F-AUTH-001/span.success_rate"), bytes("""
+                    {"requirement": "REQ-F-AUTH-001", "metric": "span.success_rate", "target": 0.99, "operator": "gte",
+                     "alert_threshold": 0.98, "window": "4s", "min_events": 20, "business_rules": ["BR-001"]}"""))).get();
+            // A poison record among the spans, and one batch as OTLP/JSON without a content-type header.
+            producer.send(new ProducerRecord<>("otlp_spans", bytes("poison"), bytes("\u0000not otlp at all"))).get();
+            try (SdkSpans json = new SdkSpans("customer-portal")) {
+                json.spans("REQ-F-AUTH-001", 5, Instant.now(), new double[] {50}, 0);
+                producer.send(new ProducerRecord<>("otlp_spans", json.batch(OtlpEncoding.JSON))).get();
+            }
+
+            SdkTracerProvider tracing = SdkTracerProvider.builder()
+                    .setResource(Resource.getDefault().merge(Resource.builder()
+                            .put(AttributeKey.stringKey("service.name"), "customer-portal").build()))
+                    .addSpanProcessor(BatchSpanProcessor.builder(
+                                    new KafkaSpanExporter(producer, "otlp_spans", OtlpEncoding.PROTOBUF))
+                            .setScheduleDelay(Duration.ofMillis(200)).build())
+                    .build();
+            LoginTraffic traffic = new LoginTraffic(tracing.get("e2e"), 7);
+            List<Alert> seen = new ArrayList<>();
+            try {
+                sendUntil(traffic, LoginTraffic.Behaviour.degraded(), alerts, seen,
+                        all -> all.stream().anyMatch(a -> a.firing() && a.requirement().equals("REQ-NFR-PERF-001")));
+                // Restart while the alert fires, on an empty state directory: the alert state must come back
+                // from the changelog, so the episode neither is forgotten nor fires again under a new id.
+                stopProcessor();
+                processor = startProcessor(stateDirs.resolve("second"));
+                sendRounds(traffic, LoginTraffic.Behaviour.degraded(), alerts, seen, 60);
+                sendUntil(traffic, LoginTraffic.Behaviour.healthy(), alerts, seen,
+                        all -> all.stream().anyMatch(a -> !a.firing() && a.requirement().equals("REQ-NFR-PERF-001")));
+            } finally {
+                tracing.shutdown().join(30, TimeUnit.SECONDS);
+            }
+
+            Alert fired = seen.stream().filter(a -> a.firing() && a.requirement().equals("REQ-NFR-PERF-001")).findFirst().orElseThrow();
+            Alert resolved = seen.stream().filter(a -> !a.firing() && a.requirement().equals("REQ-NFR-PERF-001")).findFirst().orElseThrow();
+            assertThat(fired.targetId()).isEqualTo("REQ-NFR-PERF-001/span.duration_ms");
+            assertThat(fired.constraint()).isEqualTo("C-001");
+            assertThat(fired.goodRatio()).isLessThan(0.95);
+            assertThat(fired.actual()).isGreaterThan(500);
+            assertThat(fired.sampleTraceIds()).isNotEmpty();
+            assertThat(resolved.alertId()).isEqualTo(fired.alertId());
+            assertThat(resolved.resolvedReason()).isEqualTo("target_met");
+            assertThat(seen.stream().filter(a -> a.requirement().equals("REQ-NFR-PERF-001")).map(Alert::alertId).distinct())
+                    .as("one episode across the restart").containsExactly(fired.alertId());
+            // Firing records only when the episode starts or its severity changes, never one per window.
+            assertThat(seen.stream().filter(a -> a.alertId().equals(fired.alertId()) && a.firing()).count()).isBetween(1L, 3L);
+
+            List<ConsumerRecord<byte[], byte[]>> letters = poll(deadLetters, records -> !records.isEmpty());
+            assertThat(letters).hasSize(1);
+            assertThat(new String(letters.get(0).key(), StandardCharsets.UTF_8)).isEqualTo("poison");
+            assertThat(new String(letters.get(0).headers().lastHeader(DeadLetters.REASON).value(), StandardCharsets.UTF_8))
+                    .contains("not an OTLP ExportTraceServiceRequest");
+
+            try (Admin admin = Admin.create(kafka.clientProperties())) {
+                List<String> transactionalIds = admin.listTransactions().all().get().stream()
+                        .map(TransactionListing::transactionalId).toList();
+                assertThat(transactionalIds).as("exactly-once producers of the processor")
+                        .anyMatch(id -> id.startsWith("homeostat-e2e"));
+            }
+        }
+        assertThat(processor.isAlive()).as("the processor survived the poison record").isTrue();
+    }
+
+    /** Sends traffic at 100 logins/s until the alerts seen so far satisfy {@code done}. */
+    private static void sendUntil(LoginTraffic traffic, LoginTraffic.Behaviour behaviour,
+                                  KafkaConsumer<byte[], byte[]> alerts, List<Alert> seen, Predicate<List<Alert>> done)
+            throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!done.test(seen)) {
+            assertThat(System.nanoTime()).as("waiting for %s alerts; seen %s", behaviour.name(), seen).isLessThan(deadline);
+            sendRounds(traffic, behaviour, alerts, seen, 1);
+        }
+    }
+
+    /** Sends {@code rounds} × 10 logins, 100 ms apart, collecting alerts. */
+    private static void sendRounds(LoginTraffic traffic, LoginTraffic.Behaviour behaviour,
+                                   KafkaConsumer<byte[], byte[]> alerts, List<Alert> seen, int rounds) throws Exception {
+        for (int round = 0; round < rounds; round++) {
+            for (int i = 0; i < 10; i++) traffic.login(behaviour, Instant.now());
+            for (ConsumerRecord<byte[], byte[]> record : alerts.poll(Duration.ofMillis(100))) {
+                Schemas.assertValid("alert.schema.json", record.value());
+                seen.add(Json.MAPPER.readValue(record.value(), Alert.class));
+            }
+        }
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> poll(KafkaConsumer<byte[], byte[]> consumer,
+                                                             Predicate<List<ConsumerRecord<byte[], byte[]>>> done) {
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!done.test(records) && System.nanoTime() < deadline) {
+            consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+        }
+        consumer.poll(Duration.ofSeconds(1)).forEach(records::add);
+        return records;
+    }
+
+    private static KafkaConsumer<byte[], byte[]> consumer(String topic) {
+        Properties props = kafka.clientProperties();
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "e2e-" + topic);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        consumer.subscribe(List.of(topic));
+        return consumer;
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,51 @@
+package io.homeostat.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Validation against the JSON Schemas in {@code schemas/}, with the networknt validator (2020-12). */
+public final class Schemas {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
+    private static final Map<String, JsonSchema> CACHE = new ConcurrentHashMap<>();
+
+    private Schemas() {}
+
+    public static JsonSchema schema(String file) {
+        return CACHE.computeIfAbsent(file, f -> {
+            try {
+                return FACTORY.getSchema(MAPPER.readTree(Files.readAllBytes(RepoFiles.resolve("schemas/" + f))));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    public static Set<ValidationMessage> validate(String schemaFile, JsonNode document) {
+        return schema(schemaFile).validate(document);
+    }
+
+    public static void assertValid(String schemaFile, byte[] json) {
+        try {
+            assertValid(schemaFile, MAPPER.readTree(json));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static void assertValid(String schemaFile, JsonNode document) {
+        assertThat(validate(schemaFile, document)).as("%s against %s", document, schemaFile).isEmpty();
+    }
+}
