@@ -35,7 +35,8 @@ class SchemaTest {
                 String name = example.getFileName().toString();
                 String schema = name.startsWith("target") ? "target.schema.json"
                         : name.startsWith("alert") ? "alert.schema.json"
-                        : name.startsWith("dead-letter") ? "dead-letter.schema.json" : null;
+                        : name.startsWith("dead-letter") ? "dead-letter.schema.json"
+                        : name.startsWith("status") ? "status.schema.json" : null;
                 assertThat(schema).as("schema for example %s", name).isNotNull();
                 Schemas.assertValid(schema, Files.readAllBytes(example));
                 checked++;
