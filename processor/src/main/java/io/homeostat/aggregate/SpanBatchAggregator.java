@@ -23,7 +23,8 @@ public final class SpanBatchAggregator {
     private SpanBatchAggregator() {}
 
     /** The partial aggregates of one request, and what could not be attributed to a requirement. */
-    public record Result(Map<SliceKey, SpanAggregate> partials, Map<String, Long> unattributedByService, long spans) {}
+    public record Result(Map<SliceKey, SpanAggregate> partials, Map<String, Long> unattributedByService, long spans,
+                         long latestEventTimeMs) {}
 
     /**
      * @param sliceMs        slice length in ms
@@ -33,6 +34,7 @@ public final class SpanBatchAggregator {
         Map<SliceKey, SpanAggregate> partials = new LinkedHashMap<>();
         Map<String, Long> unattributed = new HashMap<>();
         long spans = 0;
+        long latest = Long.MIN_VALUE;
         for (ResourceSpans resourceSpans : request.getResourceSpansList()) {
             List<KeyValue> resource = resourceSpans.getResource().getAttributesList();
             for (ScopeSpans scopeSpans : resourceSpans.getScopeSpansList()) {
@@ -46,6 +48,7 @@ public final class SpanBatchAggregator {
                     }
                     long endNanos = span.getEndTimeUnixNano();
                     long eventTimeMs = endNanos > 0 ? endNanos / 1_000_000L : fallbackTimeMs;
+                    latest = Math.max(latest, eventTimeMs);
                     double durationMs = endNanos > 0 && span.getStartTimeUnixNano() > 0
                             ? (endNanos - span.getStartTimeUnixNano()) / 1_000_000.0 : 0.0;
                     SliceKey key = new SliceKey(requirement, SliceKey.sliceStart(eventTimeMs, sliceMs));
@@ -55,7 +58,7 @@ public final class SpanBatchAggregator {
                 }
             }
         }
-        return new Result(partials, unattributed, spans);
+        return new Result(partials, unattributed, spans, latest);
     }
 
     private static String traceIdHex(Span span) {

@@ -1,5 +1,6 @@
 package io.homeostat.cli;
 
+import io.homeostat.model.Durations;
 import io.homeostat.topology.HomeostatTopology;
 import io.homeostat.topology.Topics;
 import io.homeostat.topology.TopologySettings;
@@ -46,6 +47,14 @@ public final class RunCommand implements Callable<Integer> {
             description = "How long a slice accepts late data after it ends; later data is counted, not merged (default: ${DEFAULT-VALUE}).")
     Duration grace;
 
+    @Option(names = "--max-future", defaultValue = "5m", converter = DurationConverter.class,
+            description = "Records with telemetry further ahead of this processor's clock go to the dead-letter topic (default: ${DEFAULT-VALUE}).")
+    Duration maxFuture;
+
+    @Option(names = "--status-interval", defaultValue = "30s", converter = DurationConverter.class,
+            description = "How often an unchanged target's status is published again on the status topic; changes are published at once (default: ${DEFAULT-VALUE}).")
+    Duration statusInterval;
+
     @Option(names = "--state-dir", defaultValue = "${java.io.tmpdir}/homeostat-state",
             description = "Local state directory (default: ${DEFAULT-VALUE}).")
     Path stateDir;
@@ -81,7 +90,7 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Topics topics = topicOptions.topics();
-        TopologySettings settings = new TopologySettings(topics, slice, grace);
+        TopologySettings settings = new TopologySettings(topics, slice, grace, maxFuture, statusInterval);
         Properties clientProps = kafka.clientProperties();
         if (createTopics) {
             List<String> created = TopicProvisioner.ensure(clientProps,
@@ -90,9 +99,10 @@ public final class RunCommand implements Callable<Integer> {
         }
         Topology topology = HomeostatTopology.build(settings);
         Properties props = StreamsSettings.of(applicationId, stateDir, threads, processingGuarantee, clientProps);
-        LOG.info("Starting Homeostat '{}' on {} ({}; slice {}, grace {}); spans from {}, targets from {}, alerts to {}, dead letters to {}",
-                applicationId, kafka.bootstrapServers(), processingGuarantee, slice, grace, topics.spans(),
-                topics.targets(), topics.alerts(), topics.deadLetters());
+        LOG.info("Starting Homeostat '{}' on {} ({}; slice {}, grace {}); spans from {}, metrics from {}, targets from {}, "
+                        + "alerts to {}, status to {}, dead letters to {}", applicationId, kafka.bootstrapServers(),
+                processingGuarantee, Durations.format(slice), Durations.format(grace), topics.spans(), topics.metrics(),
+                topics.targets(), topics.alerts(), topics.status(), topics.deadLetters());
 
         CountDownLatch stopped = new CountDownLatch(1);
         AtomicBoolean failed = new AtomicBoolean(false);

@@ -15,6 +15,8 @@ public final class AlertLifecycle {
     public static final String RESOLVED_NO_EVENTS = "no_events";
     public static final String RESOLVED_TARGET_DELETED = "target_deleted";
     public static final String RESOLVED_TARGET_CHANGED = "target_changed";
+    public static final String RESOLVED_DATA_RETURNED = "data_returned";
+    public static final String RESOLVED_NO_DATA_OFF = "notify_no_data_off";
 
     private AlertLifecycle() {}
 
@@ -72,6 +74,47 @@ public final class AlertLifecycle {
         };
         return new Transition(next, alerts);
     }
+
+    // Implements: REQ-RUNTIME-002 (no-data: silence of a requirement's telemetry is itself a deviation)
+    /**
+     * The no-data alert of a target with {@code notify_no_data}: fires when the target saw no events for
+     * {@code no_data_after}, resolves when data returns (or the switch is turned off).
+     *
+     * @param silentSince when the target's data was last seen (or the target appeared, if never)
+     * @param clock       the evaluation clock: the end of the window just judged
+     */
+    public static Transition nextNoData(String targetId, Target target, long silentSince, long clock,
+                                        long windowStart, long events, Episode episode, long now) {
+        String fingerprint = Fingerprints.alert(targetId, target.labels(), Alert.KIND_NO_DATA);
+        boolean firing = episode != null && episode.phase() == Episode.Phase.FIRING;
+        boolean silent = clock - silentSince >= target.noDataAfter().toMillis();
+        if (firing && !episode.fingerprint().equals(fingerprint)) {
+            Alert resolved = resolved(episode.lastAlert(), null, now, RESOLVED_TARGET_CHANGED);
+            return new Transition(null, List.of(resolved));
+        }
+        if (!target.notifyNoData() || !silent) {
+            if (!firing) return new Transition(null, List.of());
+            String reason = target.notifyNoData() ? RESOLVED_DATA_RETURNED : RESOLVED_NO_DATA_OFF;
+            Alert last = episode.lastAlert();
+            Alert resolved = new Alert(last.fingerprint(), last.alertId(), Alert.RESOLVED, last.kind(), last.targetId(),
+                    last.requirement(), last.metric(), last.operator(), last.target(), last.alertThreshold(), null,
+                    null, null, last.severity(), events, Timestamps.format(windowStart), Timestamps.format(clock),
+                    last.startsAt(), Timestamps.format(now), Timestamps.format(now), reason, last.description(),
+                    last.constraint(), last.businessRules(), last.labels(), last.annotations(), List.of());
+            return new Transition(null, List.of(resolved));
+        }
+        if (firing) return new Transition(episode, List.of());
+        Alert alert = new Alert(fingerprint, Fingerprints.alertId(fingerprint, now), Alert.FIRING, Alert.KIND_NO_DATA,
+                targetId, target.requirement(), target.metric(), target.operator().code(), target.target(),
+                target.alertThreshold(), null, null, null, NO_DATA_SEVERITY, 0, Timestamps.format(silentSince),
+                Timestamps.format(clock), Timestamps.format(now), null, Timestamps.format(now), null,
+                target.description(), target.constraint(), target.businessRules(), target.labels(),
+                target.annotations(), List.of());
+        return new Transition(new Episode(fingerprint, Episode.Phase.FIRING, now, alert), List.of(alert));
+    }
+
+    /** Missing telemetry is reported as a warning: the requirement may be fine, its evidence is gone. */
+    public static final String NO_DATA_SEVERITY = Evaluator.WARNING;
 
     /** The target was deleted: a firing alert resolves. */
     public static Transition deleted(Episode episode, long now) {

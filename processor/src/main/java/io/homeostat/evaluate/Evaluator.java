@@ -36,7 +36,9 @@ public final class Evaluator {
         boolean violated;
         boolean alerting;
         if (thresholdIsShare(target.alertThreshold(), m.distribution())) {
-            violated = m.goodRatio() != null && m.goodRatio() < target.alertThreshold();
+            // The share of good events; where a distribution cannot tell it (summaries), its quantile.
+            violated = m.goodRatio() != null ? m.goodRatio() < target.alertThreshold()
+                    : !op.holds(actual, target.target(), target.tolerance());
             alerting = violated;
         } else {
             violated = !op.holds(actual, target.target(), target.tolerance());

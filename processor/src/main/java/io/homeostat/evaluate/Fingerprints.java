@@ -1,5 +1,6 @@
 package io.homeostat.evaluate;
 
+import io.homeostat.model.Alert;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -16,6 +17,15 @@ public final class Fingerprints {
         StringBuilder text = new StringBuilder(targetId);
         new TreeMap<>(labels).forEach((k, v) -> text.append('\n').append(k).append('=').append(v));
         return sha256Hex(text.toString()).substring(0, 16);
+    }
+
+    /**
+     * A no-data alert is a separate identity from the target's deviation alert (both can be open at once
+     * when {@code no_data_after} is shorter than the window); deviation keeps the plain fingerprint.
+     */
+    public static String alert(String targetId, Map<String, String> labels, String kind) {
+        if (Alert.KIND_DEVIATION.equals(kind)) return alert(targetId, labels);
+        return sha256Hex(targetId + "\n\u0000alert_kind=" + kind + "\n" + new TreeMap<>(labels)).substring(0, 16);
     }
 
     /** An alert episode: the fingerprint and when the episode began firing. */

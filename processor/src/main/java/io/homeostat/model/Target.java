@@ -29,7 +29,10 @@ public record Target(
         String constraint,
         List<String> businessRules,
         Map<String, String> labels,
-        Map<String, String> annotations) {
+        Map<String, String> annotations,
+        Map<String, List<String>> where,
+        Ratio ratio,
+        Aggregation aggregation) {
 
     public static final Duration DEFAULT_WINDOW = Duration.ofMinutes(1);
     public static final long DEFAULT_MIN_EVENTS = 1;
@@ -45,6 +48,18 @@ public record Target(
         businessRules = List.copyOf(businessRules == null ? List.of() : businessRules);
         labels = Map.copyOf(labels == null ? Map.of() : labels);
         annotations = Map.copyOf(annotations == null ? Map.of() : annotations);
+        where = where == null ? Map.of() : Map.copyOf(where);
+    }
+
+    /**
+     * A ratio of two filtered metrics, e.g. successful over all login attempts: {@code good / total} over
+     * the window, each operand aggregated by its own kind (sums: increase).
+     */
+    public record Ratio(MetricRef good, MetricRef total) {}
+
+    /** The metric and filter this target measures (for a ratio target: the total). */
+    public MetricRef metricRef() {
+        return ratio != null ? ratio.total() : new MetricRef(metric, where);
     }
 
     /** The id a target gets when its author picks none: {@code <requirement>/<metric>}. */
@@ -74,6 +89,25 @@ public record Target(
         new java.util.TreeMap<>(labels).forEach(labelsNode::put);
         ObjectNode annotationsNode = node.putObject("annotations");
         new java.util.TreeMap<>(annotations).forEach(annotationsNode::put);
+        if (!where.isEmpty()) writeWhere(node.putObject("where"), where);
+        if (ratio != null) {
+            ObjectNode ratioNode = node.putObject("ratio");
+            writeRef(ratioNode.putObject("good"), ratio.good());
+            writeRef(ratioNode.putObject("total"), ratio.total());
+        }
+        if (aggregation != null) node.put("aggregation", aggregation.code());
         return node;
+    }
+
+    private static void writeRef(ObjectNode node, MetricRef ref) {
+        node.put("metric", ref.metric());
+        if (!ref.where().isEmpty()) writeWhere(node.putObject("where"), ref.where());
+    }
+
+    private static void writeWhere(ObjectNode node, Map<String, List<String>> where) {
+        new java.util.TreeMap<>(where).forEach((key, values) -> {
+            if (values.size() == 1) node.put(key, values.get(0));
+            else values.forEach(node.putArray(key)::add);
+        });
     }
 }

@@ -24,7 +24,7 @@ public final class TargetParser {
     public static final Set<String> KNOWN_FIELDS = Set.of(
             "requirement", "metric", "target", "operator", "alert_threshold", "description", "window",
             "min_events", "for", "notify_no_data", "no_data_after", "critical_deviation_percent", "tolerance",
-            "constraint", "business_rules", "labels", "annotations");
+            "constraint", "business_rules", "labels", "annotations", "where", "ratio", "aggregation");
 
     private TargetParser() {}
 
@@ -101,14 +101,89 @@ public final class TargetParser {
         Map<String, String> labels = stringMap(node, "labels", problems);
         Map<String, String> annotations = stringMap(node, "annotations", problems);
 
+        Map<String, List<String>> where = where(node.get("where"), "where", problems);
+        Target.Ratio ratio = ratio(node.get("ratio"), problems);
+        Aggregation aggregation = null;
+        JsonNode aggregationNode = node.get("aggregation");
+        if (aggregationNode != null && !aggregationNode.isNull()) {
+            try {
+                aggregation = Aggregation.fromCode(aggregationNode.asText());
+            } catch (IllegalArgumentException e) {
+                problems.add("'aggregation': " + e.getMessage());
+            }
+        }
+        if (ratio != null && !where.isEmpty()) {
+            problems.add("'where' does not apply to a ratio target: put it in ratio.good and ratio.total");
+        }
+
         if (operator != null && target != null && alertThreshold != null) {
             checkAlertThresholdSide(operator, target, alertThreshold, problems);
         }
+        if (problems.isEmpty()) problems.addAll(TargetSchema.validate(node));
         if (!problems.isEmpty()) throw new InvalidTargetException(problems);
         return new Target(requirement, metric, target, operator, alertThreshold, description, window, minEvents,
                 forDuration, notifyNoData, noDataAfter,
                 critical == null ? Target.DEFAULT_CRITICAL_DEVIATION_PERCENT : critical,
-                tolerance == null ? 0.0 : tolerance, constraint, businessRules, labels, annotations);
+                tolerance == null ? 0.0 : tolerance, constraint, businessRules, labels, annotations, where, ratio,
+                aggregation);
+    }
+
+    /** {@code {"status": "success"}} or {@code {"status": ["success", "failure"]}}: attribute → allowed values. */
+    private static Map<String, List<String>> where(JsonNode value, String field, List<String> problems) {
+        if (value == null || value.isNull()) return Map.of();
+        if (!value.isObject()) {
+            problems.add("'" + field + "' must be an object of attribute → value or list of values");
+            return Map.of();
+        }
+        Map<String, List<String>> where = new LinkedHashMap<>();
+        Iterator<Map.Entry<String, JsonNode>> fields = value.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> e = fields.next();
+            List<String> values = new ArrayList<>();
+            if (e.getValue().isArray()) {
+                for (JsonNode item : e.getValue()) {
+                    if (item.isValueNode() && !item.isNull()) values.add(item.asText());
+                }
+            } else if (e.getValue().isValueNode() && !e.getValue().isNull()) {
+                values.add(e.getValue().asText());
+            }
+            if (values.isEmpty() || (e.getValue().isArray() && values.size() != e.getValue().size())) {
+                problems.add("'" + field + "." + e.getKey() + "' must be a value or a non-empty list of values");
+            } else {
+                where.put(e.getKey(), values);
+            }
+        }
+        return where;
+    }
+
+    private static Target.Ratio ratio(JsonNode value, List<String> problems) {
+        if (value == null || value.isNull()) return null;
+        if (!value.isObject()) {
+            problems.add("'ratio' must be an object with 'good' and 'total'");
+            return null;
+        }
+        MetricRef good = metricRef(value.get("good"), "ratio.good", problems);
+        MetricRef total = metricRef(value.get("total"), "ratio.total", problems);
+        value.fieldNames().forEachRemaining(name -> {
+            if (!name.equals("good") && !name.equals("total")) problems.add("unknown field 'ratio." + name + "'");
+        });
+        return good == null || total == null ? null : new Target.Ratio(good, total);
+    }
+
+    private static MetricRef metricRef(JsonNode value, String field, List<String> problems) {
+        if (value == null || !value.isObject()) {
+            problems.add("'" + field + "' must be an object {\"metric\": ..., \"where\": {...}}");
+            return null;
+        }
+        JsonNode metric = value.get("metric");
+        if (metric == null || !metric.isTextual() || metric.asText().isBlank()) {
+            problems.add("'" + field + ".metric' must be a non-empty string");
+            return null;
+        }
+        value.fieldNames().forEachRemaining(name -> {
+            if (!name.equals("metric") && !name.equals("where")) problems.add("unknown field '" + field + "." + name + "'");
+        });
+        return new MetricRef(metric.asText().trim(), where(value.get("where"), field + ".where", problems));
     }
 
     /**

@@ -1,44 +1,58 @@
 package io.homeostat.otlp;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import java.util.function.Supplier;
 
 /** Decodes one Kafka record's value into one OTLP export request. */
 public final class OtlpDecoder {
     private OtlpDecoder() {}
 
+    public static ExportTraceServiceRequest decodeTraces(byte[] payload, OtlpEncoding declared)
+            throws OtlpDecodeException {
+        return decode(payload, declared, ExportTraceServiceRequest::newBuilder);
+    }
+
+    public static ExportMetricsServiceRequest decodeMetrics(byte[] payload, OtlpEncoding declared)
+            throws OtlpDecodeException {
+        return decode(payload, declared, ExportMetricsServiceRequest::newBuilder);
+    }
+
     /**
      * @param declared the encoding named by the record's content-type header, or {@code null} to sniff;
      *                 a declared encoding is trusted, a sniffed one falls back to the other on failure
      */
-    public static ExportTraceServiceRequest decodeTraces(byte[] payload, OtlpEncoding declared)
+    @SuppressWarnings("unchecked")
+    static <M extends Message> M decode(byte[] payload, OtlpEncoding declared, Supplier<Message.Builder> builders)
             throws OtlpDecodeException {
+        String type = builders.get().getDescriptorForType().getName();
         if (payload == null || payload.length == 0) {
-            throw new OtlpDecodeException("empty value: expected an OTLP ExportTraceServiceRequest");
+            throw new OtlpDecodeException("empty value: expected an OTLP " + type);
         }
         if (declared != null) {
-            return decodeTraces(payload, declared, true);
+            return (M) decode(payload, declared, true, builders.get());
         }
         OtlpEncoding guess = OtlpEncoding.sniff(payload);
         try {
-            return decodeTraces(payload, guess, false);
+            return (M) decode(payload, guess, false, builders.get());
         } catch (OtlpDecodeException first) {
             OtlpEncoding other = guess == OtlpEncoding.JSON ? OtlpEncoding.PROTOBUF : OtlpEncoding.JSON;
             try {
-                return decodeTraces(payload, other, false);
+                return (M) decode(payload, other, false, builders.get());
             } catch (OtlpDecodeException second) {
-                throw new OtlpDecodeException("not an OTLP ExportTraceServiceRequest in protobuf or JSON (no "
-                        + "content-type header); as " + guess + ": " + first.getMessage() + "; as " + other + ": "
-                        + second.getMessage(), first);
+                throw new OtlpDecodeException("not an OTLP " + type + " in protobuf or JSON (no content-type header); as "
+                        + guess + ": " + first.getMessage() + "; as " + other + ": " + second.getMessage(), first);
             }
         }
     }
 
-    private static ExportTraceServiceRequest decodeTraces(byte[] payload, OtlpEncoding encoding, boolean declared)
+    private static Message decode(byte[] payload, OtlpEncoding encoding, boolean declared, Message.Builder builder)
             throws OtlpDecodeException {
         String origin = declared ? " (content-type header)" : "";
+        String type = builder.getDescriptorForType().getName();
         if (encoding == OtlpEncoding.JSON) {
-            ExportTraceServiceRequest.Builder builder = ExportTraceServiceRequest.newBuilder();
             try {
                 OtlpJson.merge(payload, builder);
             } catch (OtlpDecodeException e) {
@@ -47,9 +61,9 @@ public final class OtlpDecoder {
             return builder.build();
         }
         try {
-            return ExportTraceServiceRequest.parseFrom(payload);
+            return builder.mergeFrom(payload).build();
         } catch (InvalidProtocolBufferException e) {
-            throw new OtlpDecodeException("not a protobuf ExportTraceServiceRequest" + origin + ": " + e.getMessage(), e);
+            throw new OtlpDecodeException("not a protobuf " + type + origin + ": " + e.getMessage(), e);
         }
     }
 }

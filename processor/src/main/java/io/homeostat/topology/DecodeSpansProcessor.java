@@ -3,6 +3,8 @@ package io.homeostat.topology;
 import io.homeostat.aggregate.SliceKey;
 import io.homeostat.aggregate.SpanAggregate;
 import io.homeostat.aggregate.SpanBatchAggregator;
+import io.homeostat.model.Timestamps;
+import io.homeostat.model.UnattributedStatus;
 import io.homeostat.otlp.OtlpDecodeException;
 import io.homeostat.otlp.OtlpDecoder;
 import io.homeostat.otlp.OtlpEncoding;
@@ -17,10 +19,12 @@ import org.apache.kafka.streams.processor.api.Record;
 
 /**
  * Decodes one OTLP trace export request per record and folds its spans into one partial aggregate per
- * (requirement, slice), keyed by requirement. Undecodable records become dead letters.
+ * (requirement, slice), keyed by requirement. Undecodable records, and records with spans from far in
+ * the future, become dead letters.
  */
 final class DecodeSpansProcessor implements Processor<byte[], byte[], String, Routed> {
     private final long sliceMs;
+    private final long maxFutureMs;
     private ProcessorContext<String, Routed> context;
     private TaskMetrics metrics;
     private Sensor spansDecoded;
@@ -28,8 +32,9 @@ final class DecodeSpansProcessor implements Processor<byte[], byte[], String, Ro
     private Sensor deadLettered;
     private final Map<String, Sensor> unattributedByService = new HashMap<>();
 
-    DecodeSpansProcessor(long sliceMs) {
+    DecodeSpansProcessor(long sliceMs, long maxFutureMs) {
         this.sliceMs = sliceMs;
+        this.maxFutureMs = maxFutureMs;
     }
 
     @Override
@@ -48,19 +53,37 @@ final class DecodeSpansProcessor implements Processor<byte[], byte[], String, Ro
         try {
             request = OtlpDecoder.decodeTraces(record.value(), OtlpEncoding.fromHeaders(record.headers()));
         } catch (OtlpDecodeException e) {
-            deadLettered.record();
-            context.forward(DeadLetterRecords.of(context, record, e.getMessage(), e.getClass()));
+            deadLetter(record, e.getMessage(), e.getClass());
             return;
         }
         SpanBatchAggregator.Result result = SpanBatchAggregator.aggregate(request, sliceMs, record.timestamp());
+        long now = context.currentSystemTimeMs();
+        if (result.latestEventTimeMs() > now + maxFutureMs) {
+            deadLetter(record, "spans end up to " + Timestamps.format(result.latestEventTimeMs()) + ", more than "
+                    + maxFutureMs / 1000 + "s after the processor's clock (" + Timestamps.format(now)
+                    + "); is the sender's clock wrong? (--max-future)", FutureTimestampException.class);
+            return;
+        }
         spansDecoded.record(result.spans());
-        result.unattributedByService().forEach((service, count) -> unattributed(service).record(count));
+        for (Map.Entry<String, Long> e : result.unattributedByService().entrySet()) {
+            unattributed(e.getKey()).record(e.getValue());
+            forward(UnattributedStatus.key(e.getKey()),
+                    new RequirementEvent.Unattributed(e.getKey(), e.getValue(), 0, 0, now), record.timestamp());
+        }
         for (Map.Entry<SliceKey, SpanAggregate> partial : result.partials().entrySet()) {
-            context.forward(new Record<String, Routed>(partial.getKey().requirement(),
-                    new RequirementEvent.SlicePartial(partial.getKey().sliceStart(), partial.getValue()),
-                    record.timestamp(), new RecordHeaders()));
+            forward(partial.getKey().requirement(),
+                    new RequirementEvent.SlicePartial(partial.getKey().sliceStart(), partial.getValue()), record.timestamp());
             partialsForwarded.record();
         }
+    }
+
+    private void forward(String key, RequirementEvent event, long timestamp) {
+        context.forward(new Record<String, Routed>(key, event, timestamp, new RecordHeaders()));
+    }
+
+    private void deadLetter(Record<byte[], byte[]> record, String reason, Class<?> errorClass) {
+        deadLettered.record();
+        context.forward(DeadLetterRecords.of(context, record, reason, errorClass));
     }
 
     /** Telemetry with no requirement is counted per service, never silently dropped from the counts. */

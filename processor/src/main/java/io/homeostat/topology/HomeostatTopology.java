@@ -12,6 +12,7 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -19,11 +20,14 @@ import org.apache.kafka.streams.state.Stores;
  * exactly-once, state directory) is the runner's business.
  *
  * <pre>
- * otlp_spans ──► decode-spans ──┐ (partials per requirement and slice)
- *                               ├─► split ─► dead letters ───────────────────────► homeostasis.dlq
- * targets ─────► route-targets ─┘        └─► requirement-events (repartition by requirement)
- *                                              └─► evaluate (slices, targets, episodes; wall-clock punctuator)
- *                                                    └─► homeostasis.alerts
+ * otlp_spans ───► decode-spans ───┐ partials per (requirement, slice)
+ * otlp_metrics ─► decode-metrics ─┤ partials per (requirement, series, slice)
+ * targets ──────► route-targets ──┘
+ *                   └─► split ─► dead letters ──────────────────────────────────► homeostasis.dlq
+ *                             └─► requirement-events (one repartition, keyed by requirement)
+ *                                   └─► evaluate (slices, series, targets, episodes; wall-clock punctuator)
+ *                                         ├─► homeostasis.alerts
+ *                                         └─► homeostasis.status
  * </pre>
  */
 public final class HomeostatTopology {
@@ -38,23 +42,31 @@ public final class HomeostatTopology {
         StreamsBuilder builder = new StreamsBuilder();
 
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(RouteTargetsProcessor.ROUTES_STORE), Serdes.String(), Serdes.String()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(EvaluateProcessor.SLICES_STORE), Serdes.Bytes(), Serdes.ByteArray()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(EvaluateProcessor.TARGETS_STORE), Serdes.String(), Serdes.ByteArray()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(EvaluateProcessor.EPISODES_STORE), Serdes.String(), Serdes.ByteArray()));
+                store(RouteTargetsProcessor.ROUTES_STORE), Serdes.String(), Serdes.String()));
+        for (String name : new String[] {RequirementWindows.SPAN_SLICES_STORE, RequirementWindows.METRIC_SLICES_STORE,
+                RequirementWindows.SERIES_STORE}) {
+            builder.addStateStore(Stores.keyValueStoreBuilder(store(name), Serdes.Bytes(), Serdes.ByteArray()));
+        }
+        for (String name : new String[] {EvaluateProcessor.TARGETS_STORE, EvaluateProcessor.EPISODES_STORE,
+                EvaluateProcessor.TARGET_STATE_STORE, EvaluateProcessor.UNATTRIBUTED_STORE}) {
+            builder.addStateStore(Stores.keyValueStoreBuilder(store(name), Serdes.String(), Serdes.ByteArray()));
+        }
 
         long sliceMs = settings.sliceMs();
+        long maxFutureMs = settings.maxFuture().toMillis();
         KStream<String, Routed> spans = builder
                 .stream(topics.spans(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("otlp-spans"))
-                .process(() -> new DecodeSpansProcessor(sliceMs), Named.as("decode-spans"));
+                .process(() -> new DecodeSpansProcessor(sliceMs, maxFutureMs), Named.as("decode-spans"));
+        KStream<String, Routed> metrics = builder
+                .stream(topics.metrics(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("otlp-metrics"))
+                .process(() -> new DecodeMetricsProcessor(sliceMs, maxFutureMs), Named.as("decode-metrics"));
         KStream<String, Routed> targets = builder
                 .stream(topics.targets(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("targets"))
                 .process(RouteTargetsProcessor::new, Named.as("route-targets"), RouteTargetsProcessor.ROUTES_STORE);
 
-        Map<String, KStream<String, Routed>> routed = spans.merge(targets, Named.as("inputs"))
+        Map<String, KStream<String, Routed>> routed = spans
+                .merge(metrics, Named.as("telemetry"))
+                .merge(targets, Named.as("inputs"))
                 .split(Named.as("routed-"))
                 .branch((key, value) -> value instanceof DeadLetter, Branched.as("dead-letters"))
                 .defaultBranch(Branched.as("requirement-events"));
@@ -66,13 +78,26 @@ public final class HomeostatTopology {
                 }, Named.as("dead-letter-bytes"))
                 .to(topics.deadLetters(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("dlq"));
 
-        routed.get("routed-requirement-events")
+        Map<String, KStream<String, Emitted>> emitted = routed.get("routed-requirement-events")
                 .mapValues(value -> (RequirementEvent) value, Named.as("as-requirement-event"))
                 .repartition(Repartitioned.with(Serdes.String(), new RequirementEventSerde()).withName(REQUIREMENT_EVENTS))
-                .process(() -> new EvaluateProcessor(sliceMs, settings.graceMs()), Named.as("evaluate"),
-                        EvaluateProcessor.SLICES_STORE, EvaluateProcessor.TARGETS_STORE, EvaluateProcessor.EPISODES_STORE)
+                .process(() -> new EvaluateProcessor(sliceMs, settings.graceMs(), settings.statusInterval().toMillis()),
+                        Named.as("evaluate"), EvaluateProcessor.STORES)
+                .split(Named.as("emitted-"))
+                .branch((key, value) -> value instanceof Emitted.AlertChange, Branched.as("alerts"))
+                .defaultBranch(Branched.as("status"));
+
+        emitted.get("emitted-alerts")
+                .mapValues(value -> ((Emitted.AlertChange) value).alert(), Named.as("alert-records"))
                 .to(topics.alerts(), Produced.with(Serdes.String(), new JsonSerde<>(Alert.class)).withName("alerts"));
+        emitted.get("emitted-status")
+                .mapValues(value -> ((Emitted.Status) value).status(), Named.as("status-records"))
+                .to(topics.status(), Produced.with(Serdes.String(), new JsonSerde<>(Object.class)).withName("status"));
 
         return builder.build();
+    }
+
+    private static KeyValueBytesStoreSupplier store(String name) {
+        return Stores.persistentKeyValueStore(name);
     }
 }

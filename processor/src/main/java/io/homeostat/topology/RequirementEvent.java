@@ -1,5 +1,6 @@
 package io.homeostat.topology;
 
+import io.homeostat.aggregate.MetricPartial;
 import io.homeostat.aggregate.SpanAggregate;
 import io.homeostat.model.Target;
 
@@ -12,6 +13,13 @@ public sealed interface RequirementEvent extends Routed {
 
     /** Spans of the requirement in slice {@code [sliceStart, sliceStart + slice)}, folded. */
     record SlicePartial(long sliceStart, SpanAggregate spans) implements RequirementEvent {}
+
+    /** One metric series of the requirement: a delta slice, or cumulative points to turn into increases. */
+    record MetricSlice(MetricPartial partial) implements RequirementEvent {}
+
+    /** Telemetry of a service without a requirement, from one input record; keyed {@code unattributed/<service>}. */
+    record Unattributed(String service, long spans, long dataPoints, long logRecords, long seenAtMs)
+            implements RequirementEvent {}
 
     /** A target was created or changed. */
     record TargetUpsert(String targetId, Target target) implements RequirementEvent {}

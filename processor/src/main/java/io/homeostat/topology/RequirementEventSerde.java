@@ -1,5 +1,6 @@
 package io.homeostat.topology;
 
+import io.homeostat.aggregate.MetricCodec;
 import io.homeostat.aggregate.SpanAggregateCodec;
 import io.homeostat.model.InvalidTargetException;
 import io.homeostat.model.Json;
@@ -17,6 +18,8 @@ public final class RequirementEventSerde implements Serde<RequirementEvent> {
     private static final byte SLICE = 1;
     private static final byte UPSERT = 2;
     private static final byte DELETE = 3;
+    private static final byte METRIC = 4;
+    private static final byte UNATTRIBUTED = 5;
 
     @Override
     public Serializer<RequirementEvent> serializer() {
@@ -32,6 +35,15 @@ public final class RequirementEventSerde implements Serde<RequirementEvent> {
         if (event instanceof RequirementEvent.SlicePartial slice) {
             byte[] aggregate = SpanAggregateCodec.encode(slice.spans());
             return ByteBuffer.allocate(1 + 8 + aggregate.length).put(SLICE).putLong(slice.sliceStart()).put(aggregate).array();
+        }
+        if (event instanceof RequirementEvent.MetricSlice metric) {
+            byte[] partial = MetricCodec.encode(metric.partial());
+            return ByteBuffer.allocate(1 + partial.length).put(METRIC).put(partial).array();
+        }
+        if (event instanceof RequirementEvent.Unattributed u) {
+            byte[] service = u.service().getBytes(StandardCharsets.UTF_8);
+            return ByteBuffer.allocate(1 + 8 * 4 + service.length).put(UNATTRIBUTED).putLong(u.spans())
+                    .putLong(u.dataPoints()).putLong(u.logRecords()).putLong(u.seenAtMs()).put(service).array();
         }
         if (event instanceof RequirementEvent.TargetUpsert upsert) {
             byte[] id = upsert.targetId().getBytes(StandardCharsets.UTF_8);
@@ -65,6 +77,17 @@ public final class RequirementEventSerde implements Serde<RequirementEvent> {
                 } catch (InvalidTargetException e) {
                     throw new SerializationException("stored target no longer parses: " + e.getMessage(), e);
                 }
+            }
+            case METRIC -> {
+                return new RequirementEvent.MetricSlice(MetricCodec.decodePartial(bytes, 1, bytes.length - 1));
+            }
+            case UNATTRIBUTED -> {
+                long spans = in.getLong();
+                long points = in.getLong();
+                long logs = in.getLong();
+                long seenAt = in.getLong();
+                String service = new String(bytes, in.position(), bytes.length - in.position(), StandardCharsets.UTF_8);
+                return new RequirementEvent.Unattributed(service, spans, points, logs, seenAt);
             }
             case DELETE -> {
                 return new RequirementEvent.TargetDelete(new String(bytes, 1, bytes.length - 1, StandardCharsets.UTF_8));

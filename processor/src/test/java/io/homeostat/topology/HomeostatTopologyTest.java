@@ -200,7 +200,7 @@ class HomeostatTopologyTest {
         h.sdk().spans(PERF, 50, h.now().minusSeconds(20), DEGRADED, 0);
         h.pipeSpans(h.sdk().batch(io.homeostat.otlp.OtlpEncoding.PROTOBUF));
         h.idle(3);
-        assertThat(h.counter("late-spans-dropped")).isEqualTo(50);
+        assertThat(h.counter("late-events-dropped")).isEqualTo(50);
         assertThat(h.alerts.isEmpty()).isTrue();
     }
 
@@ -210,7 +210,7 @@ class HomeostatTopologyTest {
         java.time.Duration lag = java.time.Duration.ofMinutes(10);
         for (int i = 0; i < 5; i++) h.secondBehind(lag, PERF, 20, HEALTHY, 0);
         for (int i = 0; i < 10; i++) h.secondBehind(lag, PERF, 20, DEGRADED, 0);
-        assertThat(h.counter("late-spans-dropped")).isZero();
+        assertThat(h.counter("late-events-dropped")).isZero();
         Alert fired = h.alerts.readValue();
         assertThat(fired.firing()).isTrue();
         assertThat(Timestamps.parse(fired.windowEnd()))

@@ -1,0 +1,44 @@
+package io.homeostat.model;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+
+/** The current state of one target: the value on {@code homeostasis.status} keyed by its target id. */
+@JsonPropertyOrder({"kind", "target_id", "requirement", "metric", "operator", "target", "alert_threshold", "state",
+    "actual", "good_ratio", "deviation_percent", "severity", "events", "window_start", "window_end",
+    "last_evaluated", "alert_id", "firing_since", "late_events"})
+public record TargetStatus(
+        String kind,
+        String targetId,
+        String requirement,
+        String metric,
+        String operator,
+        double target,
+        Double alertThreshold,
+        String state,
+        Double actual,
+        Double goodRatio,
+        Double deviationPercent,
+        String severity,
+        long events,
+        String windowStart,
+        String windowEnd,
+        String lastEvaluated,
+        String alertId,
+        String firingSince,
+        long lateEvents) {
+
+    public static final String KIND = "target";
+    public static final String OK = "ok";
+    public static final String DEVIATING = "deviating";
+    public static final String FIRING = "firing";
+    public static final String INSUFFICIENT_DATA = "insufficient_data";
+    public static final String NO_DATA = "no_data";
+
+    /** Same state, for deciding whether a refresh is due: everything but the evaluation time. */
+    public boolean sameAs(TargetStatus other) {
+        return other != null && state.equals(other.state) && java.util.Objects.equals(severity, other.severity)
+                && java.util.Objects.equals(alertId, other.alertId) && java.util.Objects.equals(actual, other.actual)
+                && events == other.events && lateEvents == other.lateEvents
+                && java.util.Objects.equals(goodRatio, other.goodRatio);
+    }
+}

@@ -1,0 +1,94 @@
+package io.homeostat.topology;
+
+import io.homeostat.aggregate.MetricBatchAggregator;
+import io.homeostat.model.Timestamps;
+import io.homeostat.model.UnattributedStatus;
+import io.homeostat.otlp.OtlpDecodeException;
+import io.homeostat.otlp.OtlpDecoder;
+import io.homeostat.otlp.OtlpEncoding;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * Decodes one OTLP metrics export request per record into partials per requirement (delta slices and
+ * cumulative series), keyed by requirement. Undecodable or far-future records become dead letters.
+ */
+final class DecodeMetricsProcessor implements Processor<byte[], byte[], String, Routed> {
+    private final long sliceMs;
+    private final long maxFutureMs;
+    private ProcessorContext<String, Routed> context;
+    private TaskMetrics metrics;
+    private Sensor pointsDecoded;
+    private Sensor partialsForwarded;
+    private Sensor deadLettered;
+    private final Map<String, Sensor> unattributedByService = new HashMap<>();
+
+    DecodeMetricsProcessor(long sliceMs, long maxFutureMs) {
+        this.sliceMs = sliceMs;
+        this.maxFutureMs = maxFutureMs;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Routed> context) {
+        this.context = context;
+        this.metrics = new TaskMetrics(context);
+        pointsDecoded = metrics.counter("data-points-decoded", "Metric data points decoded from OTLP metrics export requests");
+        partialsForwarded = metrics.counter("metric-partials-forwarded",
+                "Metric partials (per requirement, series and slice of a request) sent to the requirement tasks");
+        deadLettered = metrics.counter("metric-records-dead-lettered", "Metric records sent to the dead-letter topic");
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        ExportMetricsServiceRequest request;
+        try {
+            request = OtlpDecoder.decodeMetrics(record.value(), OtlpEncoding.fromHeaders(record.headers()));
+        } catch (OtlpDecodeException e) {
+            deadLetter(record, e.getMessage(), e.getClass());
+            return;
+        }
+        MetricBatchAggregator.Result result = MetricBatchAggregator.aggregate(request, sliceMs);
+        long now = context.currentSystemTimeMs();
+        if (result.latestPointTimeMs() > now + maxFutureMs) {
+            deadLetter(record, "data points up to " + Timestamps.format(result.latestPointTimeMs()) + ", more than "
+                    + maxFutureMs / 1000 + "s after the processor's clock (" + Timestamps.format(now)
+                    + "); is the sender's clock wrong? (--max-future)", FutureTimestampException.class);
+            return;
+        }
+        pointsDecoded.record(result.points());
+        for (Map.Entry<String, Long> e : result.unattributedByService().entrySet()) {
+            unattributed(e.getKey()).record(e.getValue());
+            forward(UnattributedStatus.key(e.getKey()),
+                    new RequirementEvent.Unattributed(e.getKey(), 0, e.getValue(), 0, now), record.timestamp());
+        }
+        for (MetricBatchAggregator.Keyed keyed : result.partials()) {
+            forward(keyed.requirement(), new RequirementEvent.MetricSlice(keyed.partial()), record.timestamp());
+            partialsForwarded.record();
+        }
+    }
+
+    private void forward(String key, RequirementEvent event, long timestamp) {
+        context.forward(new Record<String, Routed>(key, event, timestamp, new RecordHeaders()));
+    }
+
+    private void deadLetter(Record<byte[], byte[]> record, String reason, Class<?> errorClass) {
+        deadLettered.record();
+        context.forward(DeadLetterRecords.of(context, record, reason, errorClass));
+    }
+
+    private Sensor unattributed(String service) {
+        return unattributedByService.computeIfAbsent(service, s -> metrics.counter("data-points-unattributed",
+                "Metric data points with no requirement attribute, per service", "service", s));
+    }
+
+    @Override
+    public void close() {
+        if (metrics != null) metrics.close();
+    }
+}

@@ -1,0 +1,179 @@
+package io.homeostat.topology;
+
+import com.google.protobuf.MessageLite;
+import io.homeostat.aggregate.CumulativeSeries;
+import io.homeostat.aggregate.MetricAggregate;
+import io.homeostat.aggregate.MetricCodec;
+import io.homeostat.aggregate.MetricPartial;
+import io.homeostat.aggregate.SpanAggregate;
+import io.homeostat.aggregate.SpanAggregateCodec;
+import io.homeostat.evaluate.WindowData;
+import io.homeostat.model.MetricRef;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The data side of a requirement task's state: span slices, metric slices (delta form, per series) and
+ * the last point of every cumulative series, in three changelogged stores.
+ */
+final class RequirementWindows {
+    static final String SPAN_SLICES_STORE = "requirement-slices";
+    static final String METRIC_SLICES_STORE = "metric-slices";
+    static final String SERIES_STORE = "metric-series";
+
+    private final long sliceMs;
+    private final KeyValueStore<Bytes, byte[]> spanSlices;
+    private final KeyValueStore<Bytes, byte[]> metricSlices;
+    private final KeyValueStore<Bytes, byte[]> series;
+
+    RequirementWindows(long sliceMs, KeyValueStore<Bytes, byte[]> spanSlices, KeyValueStore<Bytes, byte[]> metricSlices,
+                       KeyValueStore<Bytes, byte[]> series) {
+        this.sliceMs = sliceMs;
+        this.spanSlices = spanSlices;
+        this.metricSlices = metricSlices;
+        this.series = series;
+    }
+
+    void addSpans(String requirement, long sliceStart, SpanAggregate spans) {
+        Bytes key = SliceStoreKeys.key(requirement, sliceStart);
+        byte[] existing = spanSlices.get(key);
+        SpanAggregate merged = spans;
+        if (existing != null) {
+            merged = SpanAggregateCodec.decode(existing);
+            merged.merge(spans);
+        }
+        spanSlices.put(key, SpanAggregateCodec.encode(merged));
+    }
+
+    void addMetric(String requirement, String metric, SortedMap<String, String> attributes, long sliceStart,
+                   MetricAggregate delta) {
+        Bytes key = SliceStoreKeys.metricKey(requirement, metric, sliceStart, MetricPartial.attributesId(attributes));
+        byte[] existing = metricSlices.get(key);
+        MetricAggregate merged = delta;
+        if (existing != null) {
+            MetricCodec.SeriesSlice stored = MetricCodec.decodeSeriesSlice(existing);
+            if (stored.aggregate().kind() != delta.kind()) return; // a metric changing type mid-slice: keep the first
+            merged = stored.aggregate().merge(delta);
+        }
+        metricSlices.put(key, MetricCodec.encode(new MetricCodec.SeriesSlice(attributes, merged)));
+    }
+
+    /**
+     * Turns a series' cumulative points into increases against its stored previous point, and stores the
+     * newest point. Duplicates and out-of-order points are skipped (counted in the result).
+     */
+    CumulativeSeries.Advance increases(String requirement, MetricPartial partial, long nowMs) {
+        Bytes key = SliceStoreKeys.seriesKey(requirement, partial.metric(), partial.seriesId());
+        MetricPartial.Shape shape = partial.cumulative().shape();
+        MessageLite previous = null;
+        byte[] stored = series.get(key);
+        if (stored != null) {
+            ByteBuffer in = ByteBuffer.wrap(stored);
+            MetricPartial.Shape storedShape = MetricPartial.Shape.values()[in.get()];
+            in.getLong(); // last update, wall time
+            if (storedShape == shape) {
+                byte[] point = new byte[in.remaining()];
+                in.get(point);
+                try {
+                    previous = MetricCodec.parsePoint(shape, point);
+                } catch (java.io.IOException e) {
+                    previous = null; // unreadable: start the series over from this point
+                }
+            }
+        }
+        CumulativeSeries.Advance advance = CumulativeSeries.advance(shape, previous, partial.cumulative().points(), sliceMs);
+        if (advance.latest() != null) {
+            byte[] point = advance.latest().toByteArray();
+            series.put(key, ByteBuffer.allocate(1 + 8 + point.length).put((byte) shape.ordinal()).putLong(nowMs)
+                    .put(point).array());
+        }
+        return advance;
+    }
+
+    /** The requirement's data in {@code [from, to)}, merged lazily and once per metric reference. */
+    WindowData window(String requirement, long from, long to) {
+        return new WindowData() {
+            private Windowed<SpanAggregate> spans;
+            private final Map<MetricRef, Optional<Windowed<MetricAggregate>>> metrics = new HashMap<>();
+
+            @Override
+            public Windowed<SpanAggregate> spans() {
+                if (spans == null) spans = mergeSpans(requirement, from, to);
+                return spans;
+            }
+
+            @Override
+            public Optional<Windowed<MetricAggregate>> metric(MetricRef ref) {
+                return metrics.computeIfAbsent(ref, r -> mergeMetric(requirement, r, from, to));
+            }
+        };
+    }
+
+    private WindowData.Windowed<SpanAggregate> mergeSpans(String requirement, long from, long to) {
+        SpanAggregate window = new SpanAggregate();
+        long latest = Long.MIN_VALUE;
+        try (KeyValueIterator<Bytes, byte[]> it = spanSlices.range(SliceStoreKeys.key(requirement, from),
+                SliceStoreKeys.key(requirement, to - 1))) {
+            while (it.hasNext()) {
+                var entry = it.next();
+                SpanAggregate slice = SpanAggregateCodec.decode(entry.value);
+                if (slice.count() > 0) latest = Math.max(latest, SliceStoreKeys.sliceStart(entry.key) + sliceMs);
+                window.merge(slice);
+            }
+        }
+        return new WindowData.Windowed<>(window, latest);
+    }
+
+    private Optional<WindowData.Windowed<MetricAggregate>> mergeMetric(String requirement, MetricRef ref, long from, long to) {
+        MetricAggregate window = null;
+        long latest = Long.MIN_VALUE;
+        try (KeyValueIterator<Bytes, byte[]> it = metricSlices.range(
+                SliceStoreKeys.metricKey(requirement, ref.metric(), from, 0L),
+                SliceStoreKeys.metricKey(requirement, ref.metric(), to - 1, -1L))) {
+            while (it.hasNext()) {
+                var entry = it.next();
+                MetricCodec.SeriesSlice slice = MetricCodec.decodeSeriesSlice(entry.value);
+                if (!ref.matches(slice.attributes())) continue;
+                if (window != null && window.kind() != slice.aggregate().kind()) continue;
+                window = window == null ? slice.aggregate() : window.merge(slice.aggregate());
+                latest = Math.max(latest, SliceStoreKeys.metricSliceStart(entry.key) + sliceMs);
+            }
+        }
+        return window == null ? Optional.empty() : Optional.of(new WindowData.Windowed<>(window, latest));
+    }
+
+    /** Drops slices older than {@code cutoff} (event time) and series untouched since {@code seriesCutoffWall}. */
+    void purge(long cutoff, long seriesCutoffWall) {
+        deleteWhere(spanSlices, key -> SliceStoreKeys.sliceStart(key) < cutoff);
+        deleteWhere(metricSlices, key -> SliceStoreKeys.metricSliceStart(key) < cutoff);
+        if (seriesCutoffWall != Long.MIN_VALUE) {
+            List<Bytes> stale = new ArrayList<>();
+            try (KeyValueIterator<Bytes, byte[]> it = series.all()) {
+                while (it.hasNext()) {
+                    var entry = it.next();
+                    if (ByteBuffer.wrap(entry.value, 1, 8).getLong() < seriesCutoffWall) stale.add(entry.key);
+                }
+            }
+            stale.forEach(series::delete);
+        }
+    }
+
+    private static void deleteWhere(KeyValueStore<Bytes, byte[]> store, java.util.function.Predicate<Bytes> expired) {
+        List<Bytes> keys = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
+            while (it.hasNext()) {
+                Bytes key = it.next().key;
+                if (expired.test(key)) keys.add(key);
+            }
+        }
+        keys.forEach(store::delete);
+    }
+}
