@@ -1,6 +1,7 @@
 package io.homeostat.cli;
 
 import io.homeostat.demo.DemoTargets;
+import io.homeostat.demo.KafkaMetricExporter;
 import io.homeostat.demo.KafkaSpanExporter;
 import io.homeostat.demo.LoginTraffic;
 import io.homeostat.model.Alert;
@@ -8,6 +9,8 @@ import io.homeostat.model.Json;
 import io.homeostat.otlp.OtlpEncoding;
 import io.homeostat.topology.Topics;
 import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.export.PeriodicMetricReader;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
@@ -41,7 +44,8 @@ import picocli.CommandLine.Option;
  * alert that fired was resolved again, so it doubles as an end-to-end check.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Send healthy, then degraded, then recovered OTLP login traffic and print the alerts (needs `homeostat run`).")
+        description = {"Send healthy, then degraded, then recovered OTLP login traffic (spans and the seed's metrics, "
+                + "recorded with the OpenTelemetry SDK) and print the alerts (needs `homeostat run`)."})
 public final class DemoCommand implements Callable<Integer> {
     @Mixin KafkaOptions kafka;
     @Mixin TopicOptions topicOptions;
@@ -79,7 +83,7 @@ public final class DemoCommand implements Callable<Integer> {
             AtomicBoolean stop = new AtomicBoolean(false);
             Thread printer = startAlertPrinter(base, topics.alerts(), stop);
             try {
-                sendTraffic(producer, topics.spans());
+                sendTraffic(producer, topics.spans(), topics.metrics());
                 return awaitResolution();
             } finally {
                 stop.set(true);
@@ -147,7 +151,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private void sendTraffic(KafkaProducer<byte[], byte[]> producer, String spansTopic) {
+    private void sendTraffic(KafkaProducer<byte[], byte[]> producer, String spansTopic, String metricsTopic) {
         Resource resource = Resource.getDefault().merge(Resource.builder()
                 .put(AttributeKey.stringKey("service.name"), "customer-portal")
                 .put(AttributeKey.stringKey("service.version"), "1.4.2")
@@ -157,13 +161,19 @@ public final class DemoCommand implements Callable<Integer> {
                 .addSpanProcessor(BatchSpanProcessor.builder(new KafkaSpanExporter(producer, spansTopic, encoding))
                         .setScheduleDelay(Duration.ofMillis(500)).setMaxExportBatchSize(512).build())
                 .build();
+        SdkMeterProvider meterProvider = SdkMeterProvider.builder().setResource(resource)
+                .registerMetricReader(PeriodicMetricReader.builder(new KafkaMetricExporter(producer, metricsTopic, encoding))
+                        .setInterval(Duration.ofSeconds(1)).build())
+                .build();
         try {
-            LoginTraffic traffic = new LoginTraffic(tracerProvider.get("io.homeostat.demo"), 42);
+            LoginTraffic traffic = new LoginTraffic(tracerProvider.get("io.homeostat.demo"),
+                    meterProvider.get("io.homeostat.demo"), 42);
             phase("healthy", traffic, LoginTraffic.Behaviour.healthy(), healthy);
             phase("degraded", traffic, LoginTraffic.Behaviour.degraded(), degraded);
             phase("recovered", traffic, LoginTraffic.Behaviour.healthy(), recovered);
         } finally {
             tracerProvider.shutdown().join(30, TimeUnit.SECONDS);
+            meterProvider.shutdown().join(30, TimeUnit.SECONDS);
         }
     }
 

@@ -2,6 +2,9 @@ package io.homeostat.demo;
 
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.DoubleHistogram;
+import io.opentelemetry.api.metrics.LongCounter;
+import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
@@ -15,7 +18,9 @@ import java.util.concurrent.TimeUnit;
  * The seed's customer portal, simulated: each login is a server span {@code POST /login} tagged with the
  * latency requirement REQ-NFR-PERF-001 and constraint C-001, and a child span
  * {@code AuthenticationService.login} tagged with REQ-F-AUTH-001 and its business rules, failing with a
- * recorded exception now and then — what the seed's {@code @with_telemetry} decorator records.
+ * recorded exception now and then — what the seed's {@code @with_telemetry} decorator records. With a
+ * meter it also records the seed's metrics: {@code login_latency_ms} (histogram, the seed's buckets) and
+ * {@code login_attempts} (counter by {@code status}).
  */
 public final class LoginTraffic {
     /** How the service behaves in a phase: log-normal latency and a failure probability. */
@@ -33,13 +38,28 @@ public final class LoginTraffic {
     static final AttributeKey<String> BUSINESS_RULES = AttributeKey.stringKey("business_rules");
     static final AttributeKey<String> CONSTRAINTS = AttributeKey.stringKey("constraints");
 
+    /** The seed's {@code login_latency_ms} buckets. */
+    public static final java.util.List<Double> LATENCY_BUCKETS = java.util.List.of(50.0, 100.0, 200.0, 500.0, 1000.0, 2000.0);
+
     private final Tracer tracer;
     private final SplittableRandom random;
+    private final DoubleHistogram latency;
+    private final LongCounter attempts;
     private long logins;
 
     public LoginTraffic(Tracer tracer, long seed) {
+        this(tracer, null, seed);
+    }
+
+    /** @param meter records the seed's metrics too, when not {@code null} */
+    public LoginTraffic(Tracer tracer, Meter meter, long seed) {
         this.tracer = tracer;
         this.random = new SplittableRandom(seed);
+        this.latency = meter == null ? null : meter.histogramBuilder("login_latency_ms").setUnit("ms")
+                .setDescription("Login response time in milliseconds")
+                .setExplicitBucketBoundariesAdvice(LATENCY_BUCKETS).build();
+        this.attempts = meter == null ? null : meter.counterBuilder("login_attempts")
+                .setDescription("Number of login attempts").build();
     }
 
     /** Records one login that ended at {@code end}; returns whether it failed. */
@@ -75,6 +95,11 @@ public final class LoginTraffic {
         request.setAttribute(AttributeKey.longKey("http.response.status_code"), failed ? 500L : 200L);
         if (failed) request.setStatus(StatusCode.ERROR);
         request.end(endNanos, TimeUnit.NANOSECONDS);
+        if (latency != null) {
+            latency.record(latencyMs, Attributes.of(REQUIREMENT, "REQ-NFR-PERF-001", CONSTRAINTS, "C-001"));
+            attempts.add(1, Attributes.of(REQUIREMENT, "REQ-F-AUTH-001",
+                    AttributeKey.stringKey("status"), failed ? "failure" : "success"));
+        }
         return failed;
     }
 

@@ -46,6 +46,31 @@ class SchemaTest {
     }
 
     @Test
+    void everyJsonExampleInTheReadmeValidates() throws Exception {
+        String readme = Files.readString(RepoFiles.resolve("README.md"), StandardCharsets.UTF_8);
+        java.util.regex.Matcher blocks = java.util.regex.Pattern.compile("```json\\n(.*?)```", java.util.regex.Pattern.DOTALL)
+                .matcher(readme);
+        int targets = 0;
+        int others = 0;
+        while (blocks.find()) {
+            var json = MAPPER.readTree(blocks.group(1));
+            if (json.has("fingerprint")) {
+                Schemas.assertValid("alert.schema.json", json);
+                others++;
+            } else if (json.has("kind")) {
+                Schemas.assertValid("status.schema.json", json);
+                others++;
+            } else {
+                Schemas.assertValid("target.schema.json", json);
+                TargetParser.parse(json);
+                targets++;
+            }
+        }
+        assertThat(targets).as("target examples in the README").isGreaterThanOrEqualTo(5);
+        assertThat(others).as("alert and status examples in the README").isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
     void everyTargetExampleIsAlsoAcceptedByTheProcessor() throws Exception {
         List<Path> targets = examples("target");
         assertThat(targets).isNotEmpty();

@@ -3,6 +3,7 @@ package io.homeostat.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.homeostat.cli.Homeostat;
+import io.homeostat.demo.KafkaMetricExporter;
 import io.homeostat.demo.KafkaSpanExporter;
 import io.homeostat.demo.LoginTraffic;
 import io.homeostat.model.Alert;
@@ -13,6 +14,9 @@ import io.homeostat.testing.EmbeddedKafka;
 import io.homeostat.testing.Schemas;
 import io.homeostat.testing.SdkSpans;
 import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.metrics.DoubleHistogram;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.export.PeriodicMetricReader;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
@@ -155,6 +159,51 @@ class EndToEndTest {
             }
         }
         assertThat(processor.isAlive()).as("the processor survived the poison record").isTrue();
+    }
+
+    @Test
+    void sdkMetricsOnKafkaFireAnAlertAndFillTheStatusTopic() throws Exception {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(kafka.clientProperties(),
+                new ByteArraySerializer(), new ByteArraySerializer());
+             KafkaConsumer<byte[], byte[]> alerts = consumer("homeostasis.alerts");
+             KafkaConsumer<byte[], byte[]> status = consumer("homeostasis.status")) {
+            producer.send(new ProducerRecord<>("homeostasis.targets", bytes("REQ-NFR-PERF-002/checkout_latency_ms"), bytes("""
+                    {"requirement": "REQ-NFR-PERF-002", "metric": "checkout_latency_ms", "target": 300, "operator": "lt",
+                     "alert_threshold": 0.9, "window": "4s", "min_events": 20}"""))).get();
+            SdkMeterProvider meters = SdkMeterProvider.builder()
+                    .setResource(Resource.getDefault().merge(Resource.builder()
+                            .put(AttributeKey.stringKey("service.name"), "checkout").build()))
+                    .registerMetricReader(PeriodicMetricReader.builder(
+                                    new KafkaMetricExporter(producer, "otlp_metrics", OtlpEncoding.PROTOBUF))
+                            .setInterval(Duration.ofMillis(500)).build())
+                    .build();
+            DoubleHistogram latency = meters.get("e2e").histogramBuilder("checkout_latency_ms")
+                    .setExplicitBucketBoundariesAdvice(List.of(100.0, 300.0, 1000.0)).build();
+            var requirement = io.opentelemetry.api.common.Attributes.of(AttributeKey.stringKey("requirement"), "REQ-NFR-PERF-002");
+            List<Alert> seen = new ArrayList<>();
+            try {
+                long deadline = System.nanoTime() + WAIT.toNanos();
+                while (seen.stream().noneMatch(a -> a.firing() && a.requirement().equals("REQ-NFR-PERF-002"))) {
+                    assertThat(System.nanoTime()).as("waiting for the metric alert; seen %s", seen).isLessThan(deadline);
+                    for (int i = 0; i < 20; i++) latency.record(i % 2 == 0 ? 50 : 800, requirement); // half are slow
+                    for (ConsumerRecord<byte[], byte[]> record : alerts.poll(Duration.ofMillis(100))) {
+                        Schemas.assertValid("alert.schema.json", record.value());
+                        seen.add(Json.MAPPER.readValue(record.value(), Alert.class));
+                    }
+                }
+            } finally {
+                meters.shutdown().join(30, TimeUnit.SECONDS);
+            }
+            Alert fired = seen.stream().filter(a -> a.requirement().equals("REQ-NFR-PERF-002")).findFirst().orElseThrow();
+            assertThat(fired.metric()).isEqualTo("checkout_latency_ms");
+            assertThat(fired.goodRatio()).isLessThan(0.9);
+
+            List<ConsumerRecord<byte[], byte[]>> statuses = poll(status, records -> records.stream()
+                    .anyMatch(r -> new String(r.key(), StandardCharsets.UTF_8).equals("REQ-NFR-PERF-002/checkout_latency_ms")));
+            assertThat(statuses).isNotEmpty().allSatisfy(r -> {
+                if (r.value() != null) Schemas.assertValid("status.schema.json", r.value());
+            });
+        }
     }
 
     /** Sends traffic at 100 logins/s until the alerts seen so far satisfy {@code done}. */

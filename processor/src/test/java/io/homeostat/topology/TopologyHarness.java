@@ -32,6 +32,8 @@ final class TopologyHarness implements AutoCloseable {
     final TopologyTestDriver driver;
     final TestInputTopic<byte[], byte[]> spans;
     final TestInputTopic<byte[], byte[]> targets;
+    final TestInputTopic<byte[], byte[]> metrics;
+    final TestOutputTopic<String, byte[]> status;
     final TestOutputTopic<String, Alert> alerts;
     final TestOutputTopic<byte[], byte[]> deadLetters;
     private final SdkSpans sdk = new SdkSpans("customer-portal");
@@ -52,6 +54,8 @@ final class TopologyHarness implements AutoCloseable {
         driver = new TopologyTestDriver(HomeostatTopology.build(settings), props, start);
         spans = driver.createInputTopic(TOPICS.spans(), new ByteArraySerializer(), new ByteArraySerializer());
         targets = driver.createInputTopic(TOPICS.targets(), new ByteArraySerializer(), new ByteArraySerializer());
+        metrics = driver.createInputTopic(TOPICS.metrics(), new ByteArraySerializer(), new ByteArraySerializer());
+        status = driver.createOutputTopic(TOPICS.status(), new StringDeserializer(), new ByteArrayDeserializer());
         alerts = driver.createOutputTopic(TOPICS.alerts(), new StringDeserializer(), new JsonSerde<>(Alert.class).deserializer());
         deadLetters = driver.createOutputTopic(TOPICS.deadLetters(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
@@ -93,6 +97,10 @@ final class TopologyHarness implements AutoCloseable {
     void pipeSpans(byte[] otlp) {
         RecordHeaders headers = new RecordHeaders();
         spans.pipeInput(new org.apache.kafka.streams.test.TestRecord<>(null, otlp, headers, now));
+    }
+
+    void pipeMetrics(byte[] otlp) {
+        metrics.pipeInput(null, otlp, now);
     }
 
     void tick() {
