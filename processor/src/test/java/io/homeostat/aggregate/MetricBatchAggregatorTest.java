@@ -75,6 +75,39 @@ class MetricBatchAggregatorTest {
     }
 
     @Test
+    void deltaCountersAddUpAndCumulativeUpDownCountersAreLevels() {
+        var sum = io.opentelemetry.proto.metrics.v1.Sum.newBuilder().setIsMonotonic(true)
+                .setAggregationTemporality(io.opentelemetry.proto.metrics.v1.AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA)
+                .addDataPoints(point(1_000, 3)).addDataPoints(point(1_500, 4)).addDataPoints(point(2_500, 10));
+        var upDown = io.opentelemetry.proto.metrics.v1.Sum.newBuilder().setIsMonotonic(false)
+                .setAggregationTemporality(io.opentelemetry.proto.metrics.v1.AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE)
+                .addDataPoints(point(1_200, 40)).addDataPoints(point(1_800, 25));
+        var request = io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest.newBuilder()
+                .addResourceMetrics(io.opentelemetry.proto.metrics.v1.ResourceMetrics.newBuilder()
+                        .addScopeMetrics(io.opentelemetry.proto.metrics.v1.ScopeMetrics.newBuilder()
+                                .addMetrics(io.opentelemetry.proto.metrics.v1.Metric.newBuilder().setName("lockouts").setSum(sum))
+                                .addMetrics(io.opentelemetry.proto.metrics.v1.Metric.newBuilder().setName("sessions").setSum(upDown))))
+                .build();
+        Map<String, List<MetricAggregate>> byMetric = new java.util.TreeMap<>();
+        for (MetricBatchAggregator.Keyed keyed : MetricBatchAggregator.aggregate(request, 1_000).partials()) {
+            byMetric.computeIfAbsent(keyed.partial().metric(), k -> new java.util.ArrayList<>()).add(keyed.partial().delta());
+        }
+        // delta counter: 3 + 4 in slice [1000, 2000), 10 in [2000, 3000)
+        assertThat(byMetric.get("lockouts")).containsExactly(new MetricAggregate.Sum(7, 2), new MetricAggregate.Sum(10, 1));
+        // a cumulative up-down counter is a level: judged like a gauge, last value 25
+        MetricAggregate.Gauge sessions = (MetricAggregate.Gauge) byMetric.get("sessions").get(0);
+        assertThat(sessions.last()).isEqualTo(25);
+        assertThat(sessions.max()).isEqualTo(40);
+    }
+
+    private static io.opentelemetry.proto.metrics.v1.NumberDataPoint.Builder point(long timeMs, long value) {
+        return io.opentelemetry.proto.metrics.v1.NumberDataPoint.newBuilder()
+                .addAttributes(io.opentelemetry.proto.common.v1.KeyValue.newBuilder().setKey("requirement")
+                        .setValue(io.opentelemetry.proto.common.v1.AnyValue.newBuilder().setStringValue("REQ-X")))
+                .setTimeUnixNano(timeMs * 1_000_000L).setAsInt(value);
+    }
+
+    @Test
     void partialsRoundTripThroughTheCodec() throws Exception {
         try (SdkMetrics sdk = new SdkMetrics("svc", T0, false)) {
             sdk.latency("R", 10).attempt("R", "success");
