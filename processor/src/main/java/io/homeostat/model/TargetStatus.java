@@ -34,11 +34,12 @@ public record TargetStatus(
     public static final String INSUFFICIENT_DATA = "insufficient_data";
     public static final String NO_DATA = "no_data";
 
-    /** Same state, for deciding whether a refresh is due: everything but the evaluation time. */
-    public boolean sameAs(TargetStatus other) {
+    /**
+     * Whether nothing a reader acts on changed: state, severity and open alert. Such a status is only
+     * re-published at the status interval (with fresh numbers), not every verdict.
+     */
+    public boolean sameStateAs(TargetStatus other) {
         return other != null && state.equals(other.state) && java.util.Objects.equals(severity, other.severity)
-                && java.util.Objects.equals(alertId, other.alertId) && java.util.Objects.equals(actual, other.actual)
-                && events == other.events && lateEvents == other.lateEvents
-                && java.util.Objects.equals(goodRatio, other.goodRatio);
+                && java.util.Objects.equals(alertId, other.alertId);
     }
 }

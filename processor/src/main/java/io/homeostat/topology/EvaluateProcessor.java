@@ -309,7 +309,7 @@ final class EvaluateProcessor implements Processor<String, RequirementEvent, Str
                 open == null ? null : open.lastAlert().alertId(), open == null ? null : open.lastAlert().startsAt(),
                 lateByRequirement.getOrDefault(target.requirement(), 0L));
         Long lastAt = lastStatusAt.get(targetId);
-        if (status.sameAs(lastStatus.get(targetId)) && lastAt != null && now - lastAt < statusIntervalMs) return;
+        if (status.sameStateAs(lastStatus.get(targetId)) && lastAt != null && now - lastAt < statusIntervalMs) return;
         lastStatus.put(targetId, status);
         lastStatusAt.put(targetId, now);
         context.forward(new Record<>(targetId, new Emitted.Status(targetId, status), now));

@@ -217,6 +217,20 @@ class MetricsTopologyTest {
     }
 
     @Test
+    void anUnchangedStateIsRepublishedAtTheStatusIntervalNotEveryVerdict(@TempDir Path otherState) {
+        try (TopologyHarness slow = new TopologyHarness(otherState, TopologyHarness.T0, java.time.Duration.ofSeconds(10))) {
+            slow.putTarget("REQ-A/span.count", """
+                    {"requirement": "REQ-A", "metric": "span.count", "target": 1, "operator": "gte", "window": "2s"}""");
+            slow.seconds(25, "REQ-A", 5, new double[] {10}, 0); // ok all along: 25 verdicts
+            List<TestRecord<String, byte[]>> records = slow.status.readRecordsToList();
+            assertThat(records).hasSizeBetween(2, 4); // the first verdict, then a refresh every 10 s
+            slow.seconds(3, "REQ-A", 0, new double[] {10}, 0); // no spans: state changes to no_data at once
+            assertThat(slow.status.readRecordsToList()).extracting(r -> readTree(r.value()).get("state").asText())
+                    .contains("no_data");
+        }
+    }
+
+    @Test
     void telemetryFarInTheFutureIsDeadLettered() {
         sdk.latency(PERF, 100);
         h.pipeMetrics(sdk.collect(h.now().plusSeconds(3600), OtlpEncoding.PROTOBUF));

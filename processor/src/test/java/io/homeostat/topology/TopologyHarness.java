@@ -44,13 +44,18 @@ final class TopologyHarness implements AutoCloseable {
     }
 
     TopologyHarness(Path stateDir, Instant start) {
+        this(stateDir, start, Duration.ofSeconds(1));
+    }
+
+    TopologyHarness(Path stateDir, Instant start, Duration statusInterval) {
         this.now = start;
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "homeostat-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        TopologySettings settings = new TopologySettings(TOPICS, Duration.ofSeconds(1), Duration.ofSeconds(1));
+        TopologySettings settings = new TopologySettings(TOPICS, Duration.ofSeconds(1), Duration.ofSeconds(1),
+                TopologySettings.DEFAULT_MAX_FUTURE, statusInterval);
         driver = new TopologyTestDriver(HomeostatTopology.build(settings), props, start);
         spans = driver.createInputTopic(TOPICS.spans(), new ByteArraySerializer(), new ByteArraySerializer());
         targets = driver.createInputTopic(TOPICS.targets(), new ByteArraySerializer(), new ByteArraySerializer());
