@@ -51,6 +51,23 @@ public final class SdkSpans implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Records a failed span as the seed's {@code @with_telemetry} decorator does: status ERROR and the
+     * exception recorded with {@code span.recordException} (an {@code exception} event with type, message
+     * and stack trace).
+     */
+    public SdkSpans failedSpan(String name, Map<String, String> attributes, Instant end, Throwable error) {
+        long endNanos = end.getEpochSecond() * 1_000_000_000L + end.getNano();
+        AttributesBuilder attrs = io.opentelemetry.api.common.Attributes.builder();
+        attributes.forEach(attrs::put);
+        Span span = tracer.spanBuilder(name).setStartTimestamp(endNanos - 5_000_000L, TimeUnit.NANOSECONDS)
+                .setAllAttributes(attrs.build()).startSpan();
+        span.recordException(error);
+        span.setStatus(StatusCode.ERROR, error.getMessage());
+        span.end(endNanos, TimeUnit.NANOSECONDS);
+        return this;
+    }
+
     /** {@code count} spans of a requirement ending at {@code end}, durations cycling through {@code durationsMs}. */
     public SdkSpans spans(String requirement, int count, Instant end, double[] durationsMs, int errorsAmongThem) {
         for (int i = 0; i < count; i++) {
