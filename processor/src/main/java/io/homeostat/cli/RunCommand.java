@@ -1,5 +1,6 @@
 package io.homeostat.cli;
 
+import io.homeostat.model.Durations;
 import io.homeostat.topology.HomeostatTopology;
 import io.homeostat.topology.Topics;
 import io.homeostat.topology.TopologySettings;
@@ -33,6 +34,7 @@ public final class RunCommand implements Callable<Integer> {
 
     @Mixin KafkaOptions kafka;
     @Mixin TopicOptions topicOptions;
+    @Mixin RuntimeOptions runtimeOptions;
 
     @Option(names = "--application-id", defaultValue = "homeostat",
             description = "Kafka Streams application id: consumer group, internal topic prefix (default: ${DEFAULT-VALUE}).")
@@ -81,7 +83,7 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Topics topics = topicOptions.topics();
-        TopologySettings settings = new TopologySettings(topics, slice, grace);
+        TopologySettings settings = new TopologySettings(topics, slice, grace, runtimeOptions.settings());
         Properties clientProps = kafka.clientProperties();
         if (createTopics) {
             List<String> created = TopicProvisioner.ensure(clientProps,
@@ -93,6 +95,10 @@ public final class RunCommand implements Callable<Integer> {
         LOG.info("Starting Homeostat '{}' on {} ({}; slice {}, grace {}); spans from {}, targets from {}, alerts to {}, dead letters to {}",
                 applicationId, kafka.bootstrapServers(), processingGuarantee, slice, grace, topics.spans(),
                 topics.targets(), topics.alerts(), topics.deadLetters());
+        LOG.info("Runtime: alert_on_deviation={}, auto_generate_intents={}, feedback_loop_enabled={}, issue quiet period {}; "
+                        + "logs from {}, issues to {}, intents to {}", settings.runtime().alertOnDeviation(),
+                settings.runtime().autoGenerateIntents(), settings.runtime().feedbackLoopEnabled(),
+                Durations.format(settings.runtime().issueQuietPeriod()), topics.logs(), topics.issues(), topics.intents());
 
         CountDownLatch stopped = new CountDownLatch(1);
         AtomicBoolean failed = new AtomicBoolean(false);

@@ -1,6 +1,8 @@
 package io.homeostat.topology;
 
 import io.homeostat.model.Alert;
+import io.homeostat.model.FeedbackIntent;
+import io.homeostat.model.ProductionIssue;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
@@ -19,15 +21,22 @@ import org.apache.kafka.streams.state.Stores;
  * exactly-once, state directory) is the runner's business.
  *
  * <pre>
- * otlp_spans ──► decode-spans ──┐ (partials per requirement and slice)
+ * otlp_spans ──► decode-spans ──┐ (partials per requirement and slice; issue partials per issue)
+ * otlp_logs ───► decode-logs ───┤ (issue partials per issue)
  *                               ├─► split ─► dead letters ───────────────────────► homeostasis.dlq
- * targets ─────► route-targets ─┘        └─► requirement-events (repartition by requirement)
+ * targets ─────► route-targets ─┘        ├─► issue-occurrences (repartition by issue id)
+ *                                        │     └─► track-issues (issue state; wall-clock punctuator)
+ *                                        │           ├─► homeostasis.issues
+ *                                        │           └─► homeostasis.intents (one per issue)
+ *                                        └─► requirement-events (repartition by requirement)
  *                                              └─► evaluate (slices, targets, episodes; wall-clock punctuator)
- *                                                    └─► homeostasis.alerts
+ *                                                    ├─► alert-on-deviation ─► homeostasis.alerts
+ *                                                    └─► intents-from-alerts ─► homeostasis.intents (one per episode)
  * </pre>
  */
 public final class HomeostatTopology {
     static final String REQUIREMENT_EVENTS = "requirement-events";
+    static final String ISSUE_OCCURRENCES = "issue-occurrences";
     /** Metric group of Homeostat's own counters ({@code <name>-total}, {@code <name>-rate}) in Streams' metrics. */
     public static final String METRICS_GROUP = "stream-" + TaskMetrics.SCOPE + "-metrics";
 
@@ -45,18 +54,29 @@ public final class HomeostatTopology {
                 Stores.persistentKeyValueStore(EvaluateProcessor.TARGETS_STORE), Serdes.String(), Serdes.ByteArray()));
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(EvaluateProcessor.EPISODES_STORE), Serdes.String(), Serdes.ByteArray()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(TrackIssuesProcessor.ISSUES_STORE), Serdes.String(), Serdes.ByteArray()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(IntentsFromAlertsProcessor.ALERT_INTENTS_STORE), Serdes.String(),
+                Serdes.ByteArray()));
 
         long sliceMs = settings.sliceMs();
+        RuntimeSettings runtime = settings.runtime();
         KStream<String, Routed> spans = builder
                 .stream(topics.spans(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("otlp-spans"))
-                .process(() -> new DecodeSpansProcessor(sliceMs), Named.as("decode-spans"));
+                .process(() -> new DecodeSpansProcessor(sliceMs, runtime.feedbackLoopEnabled()), Named.as("decode-spans"));
+        KStream<String, Routed> logs = builder
+                .stream(topics.logs(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("otlp-logs"))
+                .process(() -> new DecodeLogsProcessor(runtime.feedbackLoopEnabled()), Named.as("decode-logs"));
         KStream<String, Routed> targets = builder
                 .stream(topics.targets(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("targets"))
                 .process(RouteTargetsProcessor::new, Named.as("route-targets"), RouteTargetsProcessor.ROUTES_STORE);
 
-        Map<String, KStream<String, Routed>> routed = spans.merge(targets, Named.as("inputs"))
+        Map<String, KStream<String, Routed>> routed = spans.merge(logs, Named.as("telemetry"))
+                .merge(targets, Named.as("inputs"))
                 .split(Named.as("routed-"))
                 .branch((key, value) -> value instanceof DeadLetter, Branched.as("dead-letters"))
+                .branch((key, value) -> value instanceof IssueOccurrences, Branched.as("issue-occurrences"))
                 .defaultBranch(Branched.as("requirement-events"));
 
         routed.get("routed-dead-letters")
@@ -66,12 +86,34 @@ public final class HomeostatTopology {
                 }, Named.as("dead-letter-bytes"))
                 .to(topics.deadLetters(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("dlq"));
 
-        routed.get("routed-requirement-events")
+        KStream<String, Alert> alerts = routed.get("routed-requirement-events")
                 .mapValues(value -> (RequirementEvent) value, Named.as("as-requirement-event"))
                 .repartition(Repartitioned.with(Serdes.String(), new RequirementEventSerde()).withName(REQUIREMENT_EVENTS))
                 .process(() -> new EvaluateProcessor(sliceMs, settings.graceMs()), Named.as("evaluate"),
-                        EvaluateProcessor.SLICES_STORE, EvaluateProcessor.TARGETS_STORE, EvaluateProcessor.EPISODES_STORE)
+                        EvaluateProcessor.SLICES_STORE, EvaluateProcessor.TARGETS_STORE, EvaluateProcessor.EPISODES_STORE);
+        alerts.filter((fingerprint, alert) -> runtime.alertOnDeviation() || !Alert.KIND_DEVIATION.equals(alert.kind()),
+                        Named.as("alert-on-deviation"))
                 .to(topics.alerts(), Produced.with(Serdes.String(), new JsonSerde<>(Alert.class)).withName("alerts"));
+        alerts.process(() -> new IntentsFromAlertsProcessor(runtime.intentsEnabled()), Named.as("intents-from-alerts"),
+                        IntentsFromAlertsProcessor.ALERT_INTENTS_STORE)
+                .to(topics.intents(), Produced.with(Serdes.String(), new JsonSerde<>(FeedbackIntent.class))
+                        .withName("alert-intents"));
+
+        // Implements: REQ-RUNTIME-003 (production issues and their feedback intents)
+        Map<String, KStream<String, IssueOutput>> issueOutputs = routed.get("routed-issue-occurrences")
+                .mapValues(value -> ((IssueOccurrences) value).issue(), Named.as("as-issue-partial"))
+                .repartition(Repartitioned.with(Serdes.String(), new IssuePartialSerde()).withName(ISSUE_OCCURRENCES))
+                .process(() -> new TrackIssuesProcessor(runtime), Named.as("track-issues"), TrackIssuesProcessor.ISSUES_STORE)
+                .split(Named.as("issue-outputs-"))
+                .branch((key, value) -> value instanceof IssueOutput.Issue, Branched.as("issues"))
+                .defaultBranch(Branched.as("intents"));
+        issueOutputs.get("issue-outputs-issues")
+                .mapValues(value -> ((IssueOutput.Issue) value).issue(), Named.as("as-production-issue"))
+                .to(topics.issues(), Produced.with(Serdes.String(), new JsonSerde<>(ProductionIssue.class)).withName("issues"));
+        issueOutputs.get("issue-outputs-intents")
+                .mapValues(value -> ((IssueOutput.Intent) value).intent(), Named.as("as-feedback-intent"))
+                .to(topics.intents(), Produced.with(Serdes.String(), new JsonSerde<>(FeedbackIntent.class))
+                        .withName("issue-intents"));
 
         return builder.build();
     }

@@ -1,6 +1,8 @@
 package io.homeostat.topology;
 
 import io.homeostat.model.Alert;
+import io.homeostat.model.FeedbackIntent;
+import io.homeostat.model.ProductionIssue;
 import io.homeostat.otlp.OtlpEncoding;
 import io.homeostat.testing.SdkSpans;
 import java.nio.charset.StandardCharsets;
@@ -28,11 +30,16 @@ import org.apache.kafka.streams.TopologyTestDriver;
 final class TopologyHarness implements AutoCloseable {
     static final Instant T0 = Instant.parse("2026-11-24T10:00:00Z");
     static final Topics TOPICS = Topics.defaults();
+    /** Issues resolve after 30 s of quiet here, so that tests can reach it with a few ticks. */
+    static final RuntimeSettings RUNTIME = RuntimeSettings.defaults().withIssueQuietPeriod(Duration.ofSeconds(30));
 
     final TopologyTestDriver driver;
     final TestInputTopic<byte[], byte[]> spans;
     final TestInputTopic<byte[], byte[]> targets;
+    final TestInputTopic<byte[], byte[]> logs;
     final TestOutputTopic<String, Alert> alerts;
+    final TestOutputTopic<String, ProductionIssue> issues;
+    final TestOutputTopic<String, FeedbackIntent> intents;
     final TestOutputTopic<byte[], byte[]> deadLetters;
     private final SdkSpans sdk = new SdkSpans("customer-portal");
     private Instant now = T0;
@@ -42,17 +49,26 @@ final class TopologyHarness implements AutoCloseable {
     }
 
     TopologyHarness(Path stateDir, Instant start) {
+        this(stateDir, start, RUNTIME);
+    }
+
+    TopologyHarness(Path stateDir, Instant start, RuntimeSettings runtime) {
         this.now = start;
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "homeostat-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        TopologySettings settings = new TopologySettings(TOPICS, Duration.ofSeconds(1), Duration.ofSeconds(1));
+        TopologySettings settings = new TopologySettings(TOPICS, Duration.ofSeconds(1), Duration.ofSeconds(1), runtime);
         driver = new TopologyTestDriver(HomeostatTopology.build(settings), props, start);
         spans = driver.createInputTopic(TOPICS.spans(), new ByteArraySerializer(), new ByteArraySerializer());
         targets = driver.createInputTopic(TOPICS.targets(), new ByteArraySerializer(), new ByteArraySerializer());
+        logs = driver.createInputTopic(TOPICS.logs(), new ByteArraySerializer(), new ByteArraySerializer());
         alerts = driver.createOutputTopic(TOPICS.alerts(), new StringDeserializer(), new JsonSerde<>(Alert.class).deserializer());
+        issues = driver.createOutputTopic(TOPICS.issues(), new StringDeserializer(),
+                new JsonSerde<>(ProductionIssue.class).deserializer());
+        intents = driver.createOutputTopic(TOPICS.intents(), new StringDeserializer(),
+                new JsonSerde<>(FeedbackIntent.class).deserializer());
         deadLetters = driver.createOutputTopic(TOPICS.deadLetters(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
