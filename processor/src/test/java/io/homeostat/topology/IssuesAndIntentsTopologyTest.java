@@ -6,24 +6,18 @@ import static org.assertj.core.api.Assertions.within;
 import io.homeostat.model.Alert;
 import io.homeostat.model.DeadLetters;
 import io.homeostat.model.FeedbackIntent;
-import io.homeostat.model.Json;
 import io.homeostat.model.ProductionIssue;
 import io.homeostat.otlp.OtlpEncoding;
-import io.homeostat.testing.Schemas;
 import io.homeostat.testing.SdkLogs;
 import io.homeostat.trace.IssuePartial;
 import io.opentelemetry.api.logs.Severity;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -38,13 +32,9 @@ class IssuesAndIntentsTopologyTest {
 
     @TempDir Path stateDir;
     TopologyHarness h;
-    TestOutputTopic<String, byte[]> rawIssues;
-    TestOutputTopic<String, byte[]> rawIntents;
 
     void start(RuntimeSettings runtime) {
         h = new TopologyHarness(stateDir, TopologyHarness.T0, runtime);
-        rawIssues = h.driver.createOutputTopic(TopologyHarness.TOPICS.issues(), new StringDeserializer(), new ByteArrayDeserializer());
-        rawIntents = h.driver.createOutputTopic(TopologyHarness.TOPICS.intents(), new StringDeserializer(), new ByteArrayDeserializer());
     }
 
     void start() {
@@ -78,38 +68,12 @@ class IssuesAndIntentsTopologyTest {
         h.tick();
     }
 
-    /**
-     * Reads the issues published so far (the test driver has one queue per topic, so one reader), checking
-     * every record against its schema and its key.
-     */
     List<ProductionIssue> issues() {
-        List<ProductionIssue> issues = new ArrayList<>();
-        for (TestRecord<String, byte[]> record : rawIssues.readRecordsToList()) {
-            Schemas.assertValid("issue.schema.json", record.value());
-            ProductionIssue issue = read(record.value(), ProductionIssue.class);
-            assertThat(record.key()).isEqualTo(issue.issueId());
-            issues.add(issue);
-        }
-        return issues;
+        return h.issues();
     }
 
     List<FeedbackIntent> intents() {
-        List<FeedbackIntent> intents = new ArrayList<>();
-        for (TestRecord<String, byte[]> record : rawIntents.readRecordsToList()) {
-            Schemas.assertValid("intent.schema.json", record.value());
-            FeedbackIntent intent = read(record.value(), FeedbackIntent.class);
-            assertThat(record.key()).isEqualTo(intent.intentId());
-            intents.add(intent);
-        }
-        return intents;
-    }
-
-    static <T> T read(byte[] json, Class<T> type) {
-        try {
-            return Json.MAPPER.readValue(json, type);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return h.intents();
     }
 
     @Test

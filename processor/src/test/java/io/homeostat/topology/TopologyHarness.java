@@ -1,16 +1,25 @@
 package io.homeostat.topology;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.homeostat.model.Alert;
 import io.homeostat.model.FeedbackIntent;
+import io.homeostat.model.Json;
 import io.homeostat.model.ProductionIssue;
 import io.homeostat.otlp.OtlpEncoding;
+import io.homeostat.testing.Schemas;
 import io.homeostat.testing.SdkSpans;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Function;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -21,6 +30,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
 
 /**
  * The topology under {@link TopologyTestDriver} with a mocked wall clock, 1 s slices and 1 s grace, fed
@@ -38,8 +48,9 @@ final class TopologyHarness implements AutoCloseable {
     final TestInputTopic<byte[], byte[]> targets;
     final TestInputTopic<byte[], byte[]> logs;
     final TestOutputTopic<String, Alert> alerts;
-    final TestOutputTopic<String, ProductionIssue> issues;
-    final TestOutputTopic<String, FeedbackIntent> intents;
+    /** Raw, so that every record is checked against its schema ({@link #issues()}, {@link #intents()}). */
+    private final TestOutputTopic<String, byte[]> rawIssues;
+    private final TestOutputTopic<String, byte[]> rawIntents;
     final TestOutputTopic<byte[], byte[]> deadLetters;
     private final SdkSpans sdk = new SdkSpans("customer-portal");
     private Instant now = T0;
@@ -65,10 +76,8 @@ final class TopologyHarness implements AutoCloseable {
         targets = driver.createInputTopic(TOPICS.targets(), new ByteArraySerializer(), new ByteArraySerializer());
         logs = driver.createInputTopic(TOPICS.logs(), new ByteArraySerializer(), new ByteArraySerializer());
         alerts = driver.createOutputTopic(TOPICS.alerts(), new StringDeserializer(), new JsonSerde<>(Alert.class).deserializer());
-        issues = driver.createOutputTopic(TOPICS.issues(), new StringDeserializer(),
-                new JsonSerde<>(ProductionIssue.class).deserializer());
-        intents = driver.createOutputTopic(TOPICS.intents(), new StringDeserializer(),
-                new JsonSerde<>(FeedbackIntent.class).deserializer());
+        rawIssues = driver.createOutputTopic(TOPICS.issues(), new StringDeserializer(), new ByteArrayDeserializer());
+        rawIntents = driver.createOutputTopic(TOPICS.intents(), new StringDeserializer(), new ByteArrayDeserializer());
         deadLetters = driver.createOutputTopic(TOPICS.deadLetters(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
@@ -131,12 +140,44 @@ final class TopologyHarness implements AutoCloseable {
         return total;
     }
 
+    /**
+     * The production issues published since the last call, each checked against {@code issue.schema.json}
+     * and its key (the test driver keeps one queue per topic: read them only here).
+     */
+    List<ProductionIssue> issues() {
+        return read(rawIssues, "issue.schema.json", ProductionIssue.class, ProductionIssue::issueId);
+    }
+
+    /** The feedback intents published since the last call, each checked against {@code intent.schema.json}. */
+    List<FeedbackIntent> intents() {
+        return read(rawIntents, "intent.schema.json", FeedbackIntent.class, FeedbackIntent::intentId);
+    }
+
+    private static <T> List<T> read(TestOutputTopic<String, byte[]> topic, String schema, Class<T> type,
+                                    Function<T, String> key) {
+        List<T> values = new ArrayList<>();
+        for (TestRecord<String, byte[]> record : topic.readRecordsToList()) {
+            Schemas.assertValid(schema, record.value());
+            try {
+                T value = Json.MAPPER.readValue(record.value(), type);
+                assertThat(record.key()).isEqualTo(key.apply(value));
+                values.add(value);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return values;
+    }
+
     static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
+    /** Also checks every issue and intent that no test read against its schema. */
     @Override
     public void close() {
+        issues();
+        intents();
         driver.close();
         sdk.close();
     }
