@@ -45,8 +45,7 @@ final class IntentsFromAlertsProcessor implements Processor<String, Alert, Strin
         if (!intentsEnabled) return;
         Alert alert = record.value();
         String fingerprint = alert.fingerprint();
-        byte[] stored = marks.get(fingerprint);
-        AlertIntents.Mark before = stored == null ? null : TraceCodec.decodeMark(stored);
+        AlertIntents.Mark before = decode(fingerprint, marks.get(fingerprint));
         long now = context.currentSystemTimeMs();
         AlertIntents.Decision decision = AlertIntents.next(before, alert, now);
         if (!Objects.equals(before, decision.mark())) {
@@ -59,6 +58,16 @@ final class IntentsFromAlertsProcessor implements Processor<String, Alert, Strin
             intentsPublished.record();
             LOG.info("Intent {} {} for alert {}: {}", intent.intentId(), intent.priority(), alert.alertId(),
                     intent.description());
+        }
+    }
+
+    private static AlertIntents.Mark decode(String fingerprint, byte[] stored) {
+        if (stored == null) return null;
+        try {
+            return TraceCodec.decodeMark(stored);
+        } catch (IllegalArgumentException e) {
+            LOG.error("Stored intent mark of alert {} is unreadable and is dropped: {}", fingerprint, e.getMessage());
+            return null;
         }
     }
 

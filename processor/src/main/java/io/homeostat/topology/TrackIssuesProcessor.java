@@ -61,7 +61,8 @@ final class TrackIssuesProcessor implements Processor<String, IssuePartial, Stri
         try (KeyValueIterator<String, byte[]> it = store.all()) {
             while (it.hasNext()) {
                 KeyValue<String, byte[]> entry = it.next();
-                activity.put(entry.key, Activity.of(TraceCodec.decodeState(entry.value)));
+                IssueState state = decode(entry.key, entry.value);
+                if (state != null) activity.put(entry.key, Activity.of(state));
             }
         }
         long quietMs = settings.issueQuietPeriod().toMillis();
@@ -72,8 +73,7 @@ final class TrackIssuesProcessor implements Processor<String, IssuePartial, Stri
     @Override
     public void process(Record<String, IssuePartial> record) {
         long now = context.currentSystemTimeMs();
-        byte[] stored = store.get(record.key());
-        IssueState state = stored == null ? null : TraceCodec.decodeState(stored);
+        IssueState state = decode(record.key(), store.get(record.key()));
         apply(record.key(), IssueTracker.occurred(state, record.value(), now, settings.intentsEnabled()), now);
     }
 
@@ -88,12 +88,25 @@ final class TrackIssuesProcessor implements Processor<String, IssuePartial, Stri
             if (!a.open() && now - a.resolvedAtMs() >= retentionMs) expired.add(issueId);
         });
         for (String issueId : quiet) {
-            byte[] stored = store.get(issueId);
-            if (stored != null) apply(issueId, IssueTracker.quiet(TraceCodec.decodeState(stored), now, quietMs), now);
+            IssueState state = decode(issueId, store.get(issueId));
+            if (state != null) apply(issueId, IssueTracker.quiet(state, now, quietMs), now);
+            else activity.remove(issueId);
         }
         for (String issueId : expired) {
             store.delete(issueId);
             activity.remove(issueId);
+        }
+    }
+
+    /** The stored state, or {@code null} when there is none or it is unreadable (then the issue starts afresh). */
+    private static IssueState decode(String issueId, byte[] stored) {
+        if (stored == null) return null;
+        try {
+            return TraceCodec.decodeState(stored);
+        } catch (IllegalArgumentException e) {
+            LOG.error("Stored state of issue {} is unreadable and is dropped; the issue starts afresh: {}", issueId,
+                    e.getMessage());
+            return null;
         }
     }
 

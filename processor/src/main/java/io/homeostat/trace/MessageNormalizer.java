@@ -12,6 +12,8 @@ import java.util.regex.Pattern;
 public final class MessageNormalizer {
     /** Longer messages are cut before grouping; what follows rarely tells bugs apart. */
     static final int MAX_LENGTH = 500;
+    /** Only this much of a message is read at all, which bounds the cost of a huge one. */
+    static final int MAX_INPUT = 4 * MAX_LENGTH;
 
     private static final Pattern QUOTED = Pattern.compile("'[^'\\n]*'|\"[^\"\\n]*\"|`[^`\\n]*`");
     private static final Pattern UUID =
@@ -30,7 +32,7 @@ public final class MessageNormalizer {
      */
     public static String normalize(String message, String userId) {
         if (message == null || message.isBlank()) return "";
-        String text = message;
+        String text = message.length() > MAX_INPUT ? message.substring(0, MAX_INPUT) : message;
         if (userId != null && userId.length() >= 2) text = text.replace(userId, "<user>");
         text = QUOTED.matcher(text).replaceAll("<str>");
         text = UUID.matcher(text).replaceAll("<uuid>");

@@ -169,8 +169,10 @@ public final class TraceCodec {
     private static <T> T read(byte[] bytes, Reader<T> reader) {
         try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes))) {
             return reader.read(in);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("truncated or corrupt record: " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof IllegalArgumentException known && known.getMessage() != null
+                    && known.getMessage().startsWith("unknown ")) throw known;
+            throw new IllegalArgumentException("truncated or corrupt record: " + e, e);
         }
     }
 }

@@ -40,4 +40,15 @@ class TraceCodecTest {
         bytes[0] = 99;
         assertThatThrownBy(() -> TraceCodec.decodePartial(bytes)).hasMessageContaining("version 99");
     }
+
+    @Test
+    void corruptBytesAreAnIllegalArgumentNotACrashOfAnotherKind() {
+        byte[] bytes = TraceCodec.encode(IssueTrackerTest.partial(3, "boom"));
+        byte[] truncated = java.util.Arrays.copyOf(bytes, bytes.length / 2);
+        assertThatThrownBy(() -> TraceCodec.decodePartial(truncated)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("truncated or corrupt");
+        byte[] badLength = bytes.clone();
+        badLength[1] = (byte) 0x80; // the first string's length becomes negative and huge
+        assertThatThrownBy(() -> TraceCodec.decodePartial(badLength)).isInstanceOf(IllegalArgumentException.class);
+    }
 }
