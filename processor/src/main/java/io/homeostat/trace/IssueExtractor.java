@@ -173,10 +173,10 @@ public final class IssueExtractor {
 
         void add(Occurrence occurrence) {
             occurrences++;
-            String issueId = IssuePartial.issueIdOf(occurrence);
-            IssuePartial partial = issues.get(issueId);
+            IssuePartial.Key key = IssuePartial.keyOf(occurrence);
+            IssuePartial partial = issues.get(key.issueId());
             if (partial == null) {
-                issues.put(issueId, IssuePartial.of(occurrence));
+                issues.put(key.issueId(), IssuePartial.of(key, occurrence));
             } else {
                 partial.add(occurrence);
             }

@@ -69,23 +69,34 @@ public final class IssuePartial {
         this.users = users;
     }
 
-    /** A partial holding one occurrence; its issue id is derived from the occurrence's grouping key. */
-    public static IssuePartial of(Occurrence occurrence) {
+    /** What an occurrence is grouped by, and the issue id derived from it (the contract's grouping rule). */
+    public record Key(String issueId, String normalizedMessage, String topFrame) {}
+
+    public static Key keyOf(Occurrence occurrence) {
         String normalized = MessageNormalizer.normalize(occurrence.message(), occurrence.userId());
         String topFrame = StackFrames.top(occurrence.stackTrace());
-        String issueId = TraceIds.issueId(occurrence.requirement(), occurrence.errorType(), normalized, topFrame);
-        IssuePartial partial = new IssuePartial(issueId, occurrence.requirement(), occurrence.errorType(), normalized,
-                topFrame, null, null, null, null, null, Long.MAX_VALUE, Long.MIN_VALUE, 0, false,
-                new ArrayList<>(), new ArrayList<>(), new ArrayList<>(MAX_SAMPLES), new HllSketch(USERS_LG_K, USERS_TYPE));
-        partial.add(occurrence);
-        return partial;
+        return new Key(TraceIds.issueId(occurrence.requirement(), occurrence.errorType(), normalized, topFrame),
+                normalized, topFrame);
     }
 
-    /** The issue id an occurrence belongs to (the grouping rule), without building a partial. */
+    /** The issue id an occurrence belongs to. */
     public static String issueIdOf(Occurrence occurrence) {
-        return TraceIds.issueId(occurrence.requirement(), occurrence.errorType(),
-                MessageNormalizer.normalize(occurrence.message(), occurrence.userId()),
-                StackFrames.top(occurrence.stackTrace()));
+        return keyOf(occurrence).issueId();
+    }
+
+    /** A partial holding one occurrence. */
+    public static IssuePartial of(Occurrence occurrence) {
+        return of(keyOf(occurrence), occurrence);
+    }
+
+    /** A partial holding one occurrence, whose key is already known. */
+    static IssuePartial of(Key key, Occurrence occurrence) {
+        IssuePartial partial = new IssuePartial(key.issueId(), occurrence.requirement(), occurrence.errorType(),
+                key.normalizedMessage(), key.topFrame(), null, null, null, null, null, Long.MAX_VALUE, Long.MIN_VALUE, 0,
+                false, new ArrayList<>(), new ArrayList<>(), new ArrayList<>(MAX_SAMPLES),
+                new HllSketch(USERS_LG_K, USERS_TYPE));
+        partial.add(occurrence);
+        return partial;
     }
 
     /** Adds an occurrence of this issue (same grouping key). */

@@ -34,12 +34,27 @@ public final class MessageNormalizer {
         if (message == null || message.isBlank()) return "";
         String text = message.length() > MAX_INPUT ? message.substring(0, MAX_INPUT) : message;
         if (userId != null && userId.length() >= 2) text = text.replace(userId, "<user>");
-        text = QUOTED.matcher(text).replaceAll("<str>");
-        text = UUID.matcher(text).replaceAll("<uuid>");
-        text = EMAIL.matcher(text).replaceAll("<email>");
-        text = HEX.matcher(text).replaceAll("<hex>");
+        // Cheap guards first: most messages have no quotes, no '@' and no long hex run.
+        if (text.indexOf('\'') >= 0 || text.indexOf('"') >= 0 || text.indexOf('`') >= 0) {
+            text = QUOTED.matcher(text).replaceAll("<str>");
+        }
+        if (text.indexOf('-') >= 0) text = UUID.matcher(text).replaceAll("<uuid>");
+        if (text.indexOf('@') >= 0) text = EMAIL.matcher(text).replaceAll("<email>");
+        if (hasHexRun(text)) text = HEX.matcher(text).replaceAll("<hex>");
         text = NUMBER.matcher(text).replaceAll("<n>");
         text = SPACES.matcher(text).replaceAll(" ").trim();
         return text.length() > MAX_LENGTH ? text.substring(0, MAX_LENGTH) : text;
+    }
+
+    /** Whether the text has eight hex digits in a row, the shortest hex id masked. */
+    private static boolean hasHexRun(String text) {
+        int run = 0;
+        for (int i = 0, n = text.length(); i < n; i++) {
+            char c = text.charAt(i);
+            boolean hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+            run = hex ? run + 1 : 0;
+            if (run >= 8) return true;
+        }
+        return false;
     }
 }
