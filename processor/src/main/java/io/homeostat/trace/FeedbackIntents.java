@@ -28,7 +28,8 @@ public final class FeedbackIntents {
 
     /** The intent of an alert episode ({@code source_id} is the alert id), from one of its firing records. */
     public static FeedbackIntent forAlert(Alert alert, String priority, long createdAtMs, long now) {
-        FeedbackIntent.Evidence evidence = new FeedbackIntent.Evidence(List.copyOf(alert.sampleTraceIds()),
+        List<String> traces = alert.sampleTraceIds() == null ? List.of() : List.copyOf(alert.sampleTraceIds());
+        FeedbackIntent.Evidence evidence = new FeedbackIntent.Evidence(traces,
                 alert.windowStart(), alert.windowEnd(), null, null, alert.events(), alert.metric(), alert.actual(),
                 alert.operator(), alert.target(), alert.deviationPercent(), alert.severity());
         String actual = alert.actual() == null ? "no data" : number(alert.actual());
