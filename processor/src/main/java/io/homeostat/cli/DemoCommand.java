@@ -5,6 +5,8 @@ import io.homeostat.demo.KafkaMetricExporter;
 import io.homeostat.demo.KafkaSpanExporter;
 import io.homeostat.demo.LoginTraffic;
 import io.homeostat.model.Alert;
+import io.homeostat.model.FeedbackIntent;
+import io.homeostat.model.ProductionIssue;
 import io.homeostat.model.Json;
 import io.homeostat.otlp.OtlpEncoding;
 import io.homeostat.topology.Topics;
@@ -17,6 +19,7 @@ import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -40,12 +43,14 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code homeostat demo}: applies the seed's two targets, sends login traffic that is healthy, then
- * degraded, then healthy again, and prints the alerts a running processor publishes. Exits 0 when every
- * alert that fired was resolved again, so it doubles as an end-to-end check.
+ * degraded, then healthy again, and prints the alerts, production issues and feedback intents a running
+ * processor publishes. Exits 0 when every alert that fired was resolved again and the failed logins
+ * became a production issue with its intent, so it doubles as an end-to-end check.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Send healthy, then degraded, then recovered OTLP login traffic (spans and the seed's metrics, "
-                + "recorded with the OpenTelemetry SDK) and print the alerts (needs `homeostat run`)."})
+                + "recorded with the OpenTelemetry SDK) and print the alerts, production issues and feedback intents "
+                + "(needs `homeostat run`)."})
 public final class DemoCommand implements Callable<Integer> {
     @Mixin KafkaOptions kafka;
     @Mixin TopicOptions topicOptions;
@@ -65,13 +70,15 @@ public final class DemoCommand implements Callable<Integer> {
     String window;
     @Option(names = "--encoding", defaultValue = "protobuf", description = "OTLP encoding: protobuf or json (default: ${DEFAULT-VALUE}).")
     OtlpEncoding encoding;
-    @Option(names = "--json", description = "Also print each alert's full JSON record.")
+    @Option(names = "--json", description = "Also print each alert's, issue's and intent's full JSON record.")
     boolean printJson;
 
     private volatile String phaseName = "start";
     private volatile long phaseStartNanos = System.nanoTime();
     private final Map<String, Alert> open = new ConcurrentHashMap<>();
     private final Map<String, Alert> resolved = new ConcurrentHashMap<>();
+    private final Map<String, ProductionIssue> issues = new ConcurrentHashMap<>();
+    private final Map<String, FeedbackIntent> intents = new ConcurrentHashMap<>();
 
     @Override
     public Integer call() throws Exception {
@@ -81,7 +88,7 @@ public final class DemoCommand implements Callable<Integer> {
         try (KafkaProducer<byte[], byte[]> producer = producer(base)) {
             applyTargets(producer, topics.targets());
             AtomicBoolean stop = new AtomicBoolean(false);
-            Thread printer = startAlertPrinter(base, topics.alerts(), stop);
+            Thread printer = startPrinter(base, topics, stop);
             try {
                 sendTraffic(producer, topics.spans(), topics.metrics());
                 return awaitResolution();
@@ -108,14 +115,18 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private Thread startAlertPrinter(Properties base, String alertsTopic, AtomicBoolean stop) throws InterruptedException {
+    /** Prints what the processor publishes on the alerts, issues and intents topics from now on. */
+    private Thread startPrinter(Properties base, Topics topics, AtomicBoolean stop) {
         Properties props = new Properties();
         props.putAll(base);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        List<TopicPartition> partitions = consumer.partitionsFor(alertsTopic, Duration.ofSeconds(30)).stream()
-                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : List.of(topics.alerts(), topics.issues(), topics.intents())) {
+            consumer.partitionsFor(topic, Duration.ofSeconds(30))
+                    .forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+        }
         consumer.assign(partitions);
         consumer.seekToEnd(partitions);
         partitions.forEach(consumer::position); // fix the start now, before any traffic is sent
@@ -123,14 +134,43 @@ public final class DemoCommand implements Callable<Integer> {
             try (consumer) {
                 while (!stop.get()) {
                     for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                        onAlert(record.value());
+                        if (record.topic().equals(topics.alerts())) onAlert(record.value());
+                        else if (record.topic().equals(topics.issues())) onIssue(record.value());
+                        else onIntent(record.value());
                     }
                 }
             }
-        }, "demo-alerts");
+        }, "demo-printer");
         thread.setDaemon(true);
         thread.start();
         return thread;
+    }
+
+    private void onIssue(byte[] value) {
+        try {
+            ProductionIssue issue = Json.MAPPER.readValue(value, ProductionIssue.class);
+            issues.put(issue.issueId(), issue);
+            print("ISSUE  " + IssueFormat.issue(issue), value);
+        } catch (Exception e) {
+            System.out.println("ISSUE (unreadable) " + new String(value, StandardCharsets.UTF_8));
+        }
+    }
+
+    private void onIntent(byte[] value) {
+        try {
+            FeedbackIntent intent = Json.MAPPER.readValue(value, FeedbackIntent.class);
+            intents.put(intent.intentId(), intent);
+            print("INTENT " + IssueFormat.intent(intent), value);
+        } catch (Exception e) {
+            System.out.println("INTENT (unreadable) " + new String(value, StandardCharsets.UTF_8));
+        }
+    }
+
+    private void print(String line, byte[] json) {
+        double sincePhase = (System.nanoTime() - phaseStartNanos) / 1e9;
+        System.out.printf(Locale.ROOT, "%s   (%.1fs into the %s phase)%n", line, sincePhase, phaseName);
+        if (printJson) System.out.println("      " + new String(json, StandardCharsets.UTF_8));
+        System.out.flush();
     }
 
     private void onAlert(byte[] value) {
@@ -142,10 +182,7 @@ public final class DemoCommand implements Callable<Integer> {
                 open.remove(alert.fingerprint());
                 resolved.put(alert.fingerprint(), alert);
             }
-            double sincePhase = (System.nanoTime() - phaseStartNanos) / 1e9;
-            System.out.printf(Locale.ROOT, "ALERT %s   (%.1fs into the %s phase)%n", AlertFormat.line(alert), sincePhase, phaseName);
-            if (printJson) System.out.println("      " + new String(value, StandardCharsets.UTF_8));
-            System.out.flush();
+            print("ALERT  " + AlertFormat.line(alert), value);
         } catch (Exception e) {
             System.out.println("ALERT (unreadable) " + new String(value, StandardCharsets.UTF_8));
         }
@@ -212,6 +249,14 @@ public final class DemoCommand implements Callable<Integer> {
             return 1;
         }
         say("done: " + resolved.size() + " alert(s) fired during the degradation and resolved after recovery");
+        if (issues.isEmpty()) {
+            say("no production issue was published for the failed logins: is the processor's feedback loop off?");
+            return 1;
+        }
+        long issueIntents = intents.values().stream().filter(i -> issues.containsKey(i.sourceId())).count();
+        say(issues.size() + " production issue(s) traced from the failed logins, " + intents.size()
+                + " feedback intent(s) (" + issueIntents + " for production issues, "
+                + (intents.size() - issueIntents) + " for alert episodes)");
         return 0;
     }
 

@@ -34,6 +34,7 @@ public final class RunCommand implements Callable<Integer> {
 
     @Mixin KafkaOptions kafka;
     @Mixin TopicOptions topicOptions;
+    @Mixin RuntimeOptions runtimeOptions;
 
     @Option(names = "--application-id", defaultValue = "homeostat",
             description = "Kafka Streams application id: consumer group, internal topic prefix (default: ${DEFAULT-VALUE}).")
@@ -90,7 +91,8 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Topics topics = topicOptions.topics();
-        TopologySettings settings = new TopologySettings(topics, slice, grace, maxFuture, statusInterval);
+        TopologySettings settings = new TopologySettings(topics, slice, grace, maxFuture, statusInterval,
+                runtimeOptions.settings());
         Properties clientProps = kafka.clientProperties();
         if (createTopics) {
             List<String> created = TopicProvisioner.ensure(clientProps,
@@ -103,6 +105,10 @@ public final class RunCommand implements Callable<Integer> {
                         + "alerts to {}, status to {}, dead letters to {}", applicationId, kafka.bootstrapServers(),
                 processingGuarantee, Durations.format(slice), Durations.format(grace), topics.spans(), topics.metrics(),
                 topics.targets(), topics.alerts(), topics.status(), topics.deadLetters());
+        LOG.info("Runtime: alert_on_deviation={}, auto_generate_intents={}, feedback_loop_enabled={}, issue quiet period {}; "
+                        + "logs from {}, issues to {}, intents to {}", settings.runtime().alertOnDeviation(),
+                settings.runtime().autoGenerateIntents(), settings.runtime().feedbackLoopEnabled(),
+                Durations.format(settings.runtime().issueQuietPeriod()), topics.logs(), topics.issues(), topics.intents());
 
         CountDownLatch stopped = new CountDownLatch(1);
         AtomicBoolean failed = new AtomicBoolean(false);

@@ -2,6 +2,7 @@ package io.homeostat.otlp;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import java.util.function.Supplier;
@@ -18,6 +19,12 @@ public final class OtlpDecoder {
     public static ExportMetricsServiceRequest decodeMetrics(byte[] payload, OtlpEncoding declared)
             throws OtlpDecodeException {
         return decode(payload, declared, ExportMetricsServiceRequest::newBuilder);
+    }
+
+    /** Log export requests ({@code otlp_logs}), decoded exactly like traces. */
+    public static ExportLogsServiceRequest decodeLogs(byte[] payload, OtlpEncoding declared)
+            throws OtlpDecodeException {
+        return decode(payload, declared, ExportLogsServiceRequest::newBuilder);
     }
 
     /**

@@ -8,6 +8,7 @@ import io.homeostat.model.UnattributedStatus;
 import io.homeostat.otlp.OtlpDecodeException;
 import io.homeostat.otlp.OtlpDecoder;
 import io.homeostat.otlp.OtlpEncoding;
+import io.homeostat.trace.IssueExtractor;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import java.util.HashMap;
 import java.util.Map;
@@ -19,22 +20,26 @@ import org.apache.kafka.streams.processor.api.Record;
 
 /**
  * Decodes one OTLP trace export request per record and folds its spans into one partial aggregate per
- * (requirement, slice), keyed by requirement. Undecodable records, and records with spans from far in
- * the future, become dead letters.
+ * (requirement, slice), keyed by requirement; when the feedback loop is on, also its errors into one
+ * issue partial per production issue, keyed by issue id. Undecodable records, and records with spans
+ * from far in the future, become dead letters.
  */
 final class DecodeSpansProcessor implements Processor<byte[], byte[], String, Routed> {
     private final long sliceMs;
     private final long maxFutureMs;
+    private final boolean traceIssues;
     private ProcessorContext<String, Routed> context;
     private TaskMetrics metrics;
     private Sensor spansDecoded;
     private Sensor partialsForwarded;
     private Sensor deadLettered;
+    private IssueForwarder issues;
     private final Map<String, Sensor> unattributedByService = new HashMap<>();
 
-    DecodeSpansProcessor(long sliceMs, long maxFutureMs) {
+    DecodeSpansProcessor(long sliceMs, long maxFutureMs, boolean traceIssues) {
         this.sliceMs = sliceMs;
         this.maxFutureMs = maxFutureMs;
+        this.traceIssues = traceIssues;
     }
 
     @Override
@@ -45,6 +50,7 @@ final class DecodeSpansProcessor implements Processor<byte[], byte[], String, Ro
         partialsForwarded = metrics.counter("span-partials-forwarded",
                 "Partial aggregates (one per requirement and slice of a request) sent to the requirement tasks");
         deadLettered = metrics.counter("span-records-dead-lettered", "Span records sent to the dead-letter topic");
+        issues = new IssueForwarder(metrics, "spans");
     }
 
     @Override
@@ -74,6 +80,11 @@ final class DecodeSpansProcessor implements Processor<byte[], byte[], String, Ro
             forward(partial.getKey().requirement(),
                     new RequirementEvent.SlicePartial(partial.getKey().sliceStart(), partial.getValue()), record.timestamp());
             partialsForwarded.record();
+        }
+        if (traceIssues) {
+            // Implements: REQ-RUNTIME-003 (errors and exception events of the batch, folded per issue)
+            IssueExtractor.Batch errors = IssueExtractor.fromSpans(request, record.timestamp());
+            issues.forward(context, errors, record.timestamp());
         }
     }
 

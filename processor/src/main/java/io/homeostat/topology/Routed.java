@@ -1,4 +1,4 @@
 package io.homeostat.topology;
 
-/** What the input processors emit: work for a requirement's task, or a record for the dead-letter topic. */
-public sealed interface Routed permits RequirementEvent, DeadLetter {}
+/** What the input processors emit: work for a requirement's task, occurrences for an issue's task, or a dead letter. */
+public sealed interface Routed permits RequirementEvent, DeadLetter, IssueOccurrences {}

@@ -109,4 +109,33 @@ class HomeostatCliTest {
         assertThat(EnvironmentDefaults.variableFor("--bootstrap-servers")).isEqualTo("HOMEOSTAT_BOOTSTRAP_SERVERS");
         assertThat(EnvironmentDefaults.variableFor("--kafka-config")).isEqualTo("HOMEOSTAT_KAFKA_CONFIG");
     }
+
+    @Test
+    void theSeedsRuntimeSwitchesDefaultOnAndComeFromFlagsOrTheEnvironment() {
+        var defaults = parseRun(Map.of(), "run").runtimeOptions.settings();
+        assertThat(defaults.alertOnDeviation()).isTrue();
+        assertThat(defaults.autoGenerateIntents()).isTrue();
+        assertThat(defaults.feedbackLoopEnabled()).isTrue();
+        assertThat(defaults.issueQuietPeriod()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(defaults.issueRetention()).isEqualTo(Duration.ofDays(7));
+
+        var flags = parseRun(Map.of(), "run", "--no-auto-generate-intents", "--no-alert-on-deviation",
+                "--issue-quiet-period", "10m").runtimeOptions.settings();
+        assertThat(flags.autoGenerateIntents()).isFalse();
+        assertThat(flags.alertOnDeviation()).isFalse();
+        assertThat(flags.feedbackLoopEnabled()).isTrue();
+        assertThat(flags.issueQuietPeriod()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(flags.intentsEnabled()).isFalse();
+
+        var env = parseRun(Map.of("HOMEOSTAT_FEEDBACK_LOOP_ENABLED", "false", "HOMEOSTAT_AUTO_GENERATE_INTENTS", "false",
+                "HOMEOSTAT_ALERT_ON_DEVIATION", "false", "HOMEOSTAT_ISSUE_QUIET_PERIOD", "1h"), "run").runtimeOptions.settings();
+        assertThat(env.feedbackLoopEnabled()).isFalse();
+        assertThat(env.autoGenerateIntents()).isFalse();
+        assertThat(env.alertOnDeviation()).isFalse();
+        assertThat(env.issueQuietPeriod()).isEqualTo(Duration.ofHours(1));
+
+        var flagWins = parseRun(Map.of("HOMEOSTAT_FEEDBACK_LOOP_ENABLED", "false"), "run", "--feedback-loop-enabled")
+                .runtimeOptions.settings();
+        assertThat(flagWins.feedbackLoopEnabled()).isTrue();
+    }
 }

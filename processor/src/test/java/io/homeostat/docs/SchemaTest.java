@@ -3,12 +3,14 @@ package io.homeostat.docs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.homeostat.model.DeadLetters;
 import io.homeostat.model.TargetParser;
 import io.homeostat.testing.RepoFiles;
 import io.homeostat.testing.Schemas;
+import io.homeostat.trace.TraceIds;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,13 +38,15 @@ class SchemaTest {
                 String schema = name.startsWith("target") ? "target.schema.json"
                         : name.startsWith("alert") ? "alert.schema.json"
                         : name.startsWith("dead-letter") ? "dead-letter.schema.json"
-                        : name.startsWith("status") ? "status.schema.json" : null;
+                        : name.startsWith("status") ? "status.schema.json"
+                        : name.startsWith("issue") ? "issue.schema.json"
+                        : name.startsWith("intent") ? "intent.schema.json" : null;
                 assertThat(schema).as("schema for example %s", name).isNotNull();
                 Schemas.assertValid(schema, Files.readAllBytes(example));
                 checked++;
             }
         }
-        assertThat(checked).isGreaterThanOrEqualTo(6);
+        assertThat(checked).isGreaterThanOrEqualTo(14);
     }
 
     @Test
@@ -53,21 +57,26 @@ class SchemaTest {
         int targets = 0;
         int others = 0;
         while (blocks.find()) {
-            var json = MAPPER.readTree(blocks.group(1));
-            if (json.has("fingerprint")) {
-                Schemas.assertValid("alert.schema.json", json);
-                others++;
-            } else if (json.has("kind")) {
-                Schemas.assertValid("status.schema.json", json);
-                others++;
-            } else {
-                Schemas.assertValid("target.schema.json", json);
-                TargetParser.parse(json);
-                targets++;
+            try (var documents = MAPPER.readerFor(com.fasterxml.jackson.databind.JsonNode.class)
+                    .<com.fasterxml.jackson.databind.JsonNode>readValues(blocks.group(1))) {
+                while (documents.hasNext()) {
+                    var json = documents.next();
+                    String schema = json.has("fingerprint") ? "alert.schema.json"
+                            : json.has("kind") ? "status.schema.json"
+                            : json.has("issue_id") ? "issue.schema.json"
+                            : json.has("intent_id") ? "intent.schema.json" : "target.schema.json";
+                    Schemas.assertValid(schema, json);
+                    if (schema.equals("target.schema.json")) {
+                        TargetParser.parse(json);
+                        targets++;
+                    } else {
+                        others++;
+                    }
+                }
             }
         }
         assertThat(targets).as("target examples in the README").isGreaterThanOrEqualTo(5);
-        assertThat(others).as("alert and status examples in the README").isGreaterThanOrEqualTo(2);
+        assertThat(others).as("alert, status, issue and intent examples in the README").isGreaterThanOrEqualTo(5);
     }
 
     @Test
@@ -102,5 +111,48 @@ class SchemaTest {
                 DeadLetters.CLASS, DeadLetters.SOURCE_TOPIC, DeadLetters.SOURCE_PARTITION, DeadLetters.SOURCE_OFFSET);
         assertThat(new String(Files.readAllBytes(RepoFiles.resolve("schemas/examples/dead-letter-headers.json")),
                 StandardCharsets.UTF_8)).contains(DeadLetters.REASON);
+    }
+
+    @Test
+    void issueAndIntentExamplesCarryTheIdsTheProcessorWouldDerive() throws IOException {
+        List<Path> issues = examples("issue");
+        List<Path> intents = examples("intent");
+        assertThat(issues).isNotEmpty();
+        assertThat(intents).isNotEmpty();
+        for (Path example : issues) {
+            JsonNode issue = MAPPER.readTree(Files.readAllBytes(example));
+            assertThat(issue.get("issue_id").asText()).as("%s", example.getFileName()).isEqualTo(TraceIds.issueId(
+                    issue.get("requirement").asText(), issue.get("error_type").asText(),
+                    issue.get("normalized_message").asText(), issue.get("top_frame").asText()));
+            assertThat(issue.get("intent_id").asText()).isEqualTo(TraceIds.intentId(issue.get("issue_id").asText()));
+        }
+        for (Path example : intents) {
+            JsonNode intent = MAPPER.readTree(Files.readAllBytes(example));
+            assertThat(intent.get("intent_id").asText()).as("%s", example.getFileName())
+                    .isEqualTo(TraceIds.intentId(intent.get("source_id").asText()));
+        }
+    }
+
+    @Test
+    void theIssueAndIntentSchemasRejectWhatTheContractForbids() throws IOException {
+        ObjectNode issue = (ObjectNode) MAPPER.readTree(Files.readAllBytes(RepoFiles.resolve("schemas/examples/issue-open.json")));
+        ObjectNode intent = (ObjectNode) MAPPER.readTree(Files.readAllBytes(RepoFiles.resolve("schemas/examples/intent-deviation.json")));
+        List<ObjectNode> brokenIssues = List.of(
+                issue.deepCopy().put("issue_id", "ISSUE-20261125201822"),     // the seed's timestamp id
+                issue.deepCopy().put("severity", "warning"),
+                issue.deepCopy().put("status", "closed"),
+                issue.deepCopy().put("occurrences", 0),
+                (ObjectNode) issue.deepCopy().remove(List.of("affected_users")));
+        for (ObjectNode broken : brokenIssues) {
+            assertThat(Schemas.validate("issue.schema.json", broken)).as("%s", broken).isNotEmpty();
+        }
+        List<ObjectNode> brokenIntents = List.of(
+                intent.deepCopy().put("intent_id", "INT-FB-20261125201822"),
+                intent.deepCopy().put("priority", "P2"),
+                intent.deepCopy().put("source_kind", "production_issue"),    // then the source must be an issue id
+                intent.deepCopy().put("source_id", "ISSUE-063b3ee28c86ee4d"));
+        for (ObjectNode broken : brokenIntents) {
+            assertThat(Schemas.validate("intent.schema.json", broken)).as("%s", broken).isNotEmpty();
+        }
     }
 }

@@ -29,7 +29,8 @@ class TopologyDocsTest {
     @Test
     void mermaidDiagramMatchesTheCode() throws IOException {
         String mermaid = TopologyDiagram.mermaid(description);
-        assertThat(mermaid).contains("otlp_spans").contains("homeostasis.alerts").contains("requirement-slices");
+        assertThat(mermaid).contains("otlp_spans").contains("homeostasis.alerts").contains("requirement-slices")
+                .contains("otlp_logs").contains("homeostasis.issues").contains("homeostasis.intents").contains("production-issues");
         check("topology-docs/topology.mmd", mermaid);
     }
 

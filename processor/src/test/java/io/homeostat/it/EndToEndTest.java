@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.homeostat.cli.Homeostat;
 import io.homeostat.demo.KafkaMetricExporter;
+import io.homeostat.demo.KafkaLogRecordExporter;
 import io.homeostat.demo.KafkaSpanExporter;
 import io.homeostat.demo.LoginTraffic;
 import io.homeostat.model.Alert;
 import io.homeostat.model.DeadLetters;
+import io.homeostat.model.FeedbackIntent;
 import io.homeostat.model.Json;
+import io.homeostat.model.ProductionIssue;
 import io.homeostat.otlp.OtlpEncoding;
 import io.homeostat.testing.EmbeddedKafka;
 import io.homeostat.testing.Schemas;
@@ -17,6 +20,12 @@ import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.metrics.export.PeriodicMetricReader;
+import io.opentelemetry.api.logs.Severity;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.sdk.logs.SdkLoggerProvider;
+import io.opentelemetry.sdk.logs.export.BatchLogRecordProcessor;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
@@ -48,8 +57,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole chain on a real Kafka broker: the real {@code homeostat run} entry point with exactly-once,
- * spans recorded by the OpenTelemetry SDK and exported through its OTLP marshaler to Kafka, targets on the
- * compacted topic, alerts and dead letters read back with a read_committed consumer.
+ * spans and log records recorded by the OpenTelemetry SDK and exported through its OTLP marshalers to
+ * Kafka, targets on the compacted topic, alerts, production issues, feedback intents and dead letters read
+ * back with a read_committed consumer.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class EndToEndTest {
@@ -203,6 +213,129 @@ class EndToEndTest {
             assertThat(statuses).isNotEmpty().allSatisfy(r -> {
                 if (r.value() != null) Schemas.assertValid("status.schema.json", r.value());
             });
+        }
+    }
+
+    /** The bug of this test's service: thrown from one place, whoever the user. */
+    static IllegalStateException gatewayTimeout(String user) {
+        return new IllegalStateException("Payment gateway timeout after 3000ms for user " + user);
+    }
+
+    @Test
+    void sdkErrorSpansAndAnErrorLogBecomeIssuesAndIntentsThatSurviveARestart() throws Exception {
+        String checkout = "REQ-F-CHECKOUT-001";
+        String refund = "REQ-F-REFUND-001";
+        Resource resource = Resource.getDefault().merge(Resource.builder()
+                .put(AttributeKey.stringKey("service.name"), "checkout").build());
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(kafka.clientProperties(),
+                new ByteArraySerializer(), new ByteArraySerializer());
+             KafkaConsumer<byte[], byte[]> issueConsumer = consumer("homeostasis.issues");
+             KafkaConsumer<byte[], byte[]> intentConsumer = consumer("homeostasis.intents")) {
+            SdkTracerProvider tracing = SdkTracerProvider.builder().setResource(resource)
+                    .addSpanProcessor(BatchSpanProcessor.builder(
+                            new KafkaSpanExporter(producer, "otlp_spans", OtlpEncoding.PROTOBUF)).build())
+                    .build();
+            SdkLoggerProvider logging = SdkLoggerProvider.builder().setResource(resource)
+                    .addLogRecordProcessor(BatchLogRecordProcessor.builder(
+                            new KafkaLogRecordExporter(producer, "otlp_logs", OtlpEncoding.JSON)).build())
+                    .build();
+            Tracer tracer = tracing.get("e2e-checkout");
+            List<ProductionIssue> issues = new ArrayList<>();
+            List<FeedbackIntent> intents = new ArrayList<>();
+            try {
+                failCheckouts(tracer, checkout, 0, 30);
+                logging.get("e2e-refund").logRecordBuilder().setSeverity(Severity.ERROR).setSeverityText("ERROR")
+                        .setBody("Refund failed").setAttribute(AttributeKey.stringKey("requirement"), refund)
+                        .setAttribute(AttributeKey.stringKey("enduser.id"), "user-9")
+                        .setException(new IllegalArgumentException("refund exceeds captured amount")).emit();
+                tracing.forceFlush().join(30, TimeUnit.SECONDS);
+                logging.forceFlush().join(30, TimeUnit.SECONDS);
+                pollIssuesAndIntents(issueConsumer, intentConsumer, issues, intents, () ->
+                        issues.stream().anyMatch(i -> i.requirement().equals(refund))
+                                && issues.stream().anyMatch(i -> i.requirement().equals(checkout))
+                                && intents.stream().filter(i -> i.sourceKind().equals("production_issue")
+                                        && (i.requirement().equals(checkout) || i.requirement().equals(refund))).count() == 2);
+
+                // A restart on an empty state directory mid-stream: the issue's state comes back from its
+                // changelog, so more of the same bug updates the same issue and makes no second intent.
+                stopProcessor();
+                processor = startProcessor(stateDirs.resolve("issues-restart"));
+                failCheckouts(tracer, checkout, 30, 80);
+                tracing.forceFlush().join(30, TimeUnit.SECONDS);
+                pollIssuesAndIntents(issueConsumer, intentConsumer, issues, intents, () ->
+                        issues.stream().anyMatch(i -> i.requirement().equals(checkout) && i.occurrences() >= 100));
+            } finally {
+                tracing.shutdown().join(30, TimeUnit.SECONDS);
+                logging.shutdown().join(30, TimeUnit.SECONDS);
+            }
+
+            List<ProductionIssue> checkoutIssues = issues.stream().filter(i -> i.requirement().equals(checkout)).toList();
+            assertThat(checkoutIssues).extracting(ProductionIssue::issueId).as("one issue across users and the restart")
+                    .containsOnly(checkoutIssues.get(0).issueId());
+            assertThat(checkoutIssues).extracting(ProductionIssue::occurrences).as("published on crossing, not per error")
+                    .isSorted().hasSizeLessThanOrEqualTo(3).contains(110L);
+            ProductionIssue last = checkoutIssues.get(checkoutIssues.size() - 1);
+            assertThat(last.errorType()).isEqualTo("java.lang.IllegalStateException");
+            assertThat(last.normalizedMessage()).isEqualTo("Payment gateway timeout after <n>ms for user <user>");
+            assertThat(last.service()).isEqualTo("checkout");
+            assertThat(last.stackTrace()).contains("EndToEndTest.gatewayTimeout");
+            assertThat(last.affectedUsers()).isEqualTo(40); // user-0 … user-39: exact while the sketch is small
+            assertThat(last.businessRules()).containsExactly("BR-021");
+
+            ProductionIssue refundIssue = issues.stream().filter(i -> i.requirement().equals(refund)).findFirst().orElseThrow();
+            assertThat(refundIssue.errorType()).isEqualTo("java.lang.IllegalArgumentException");
+            assertThat(refundIssue.errorMessage()).isEqualTo("Refund failed");
+            assertThat(refundIssue.impact()).isEqualTo("1 user affected");
+
+            List<FeedbackIntent> checkoutIntents = intents.stream().filter(i -> i.requirement().equals(checkout)).toList();
+            assertThat(checkoutIntents).singleElement().satisfies(intent -> {
+                assertThat(intent.sourceId()).isEqualTo(last.issueId());
+                assertThat(intent.intentId()).isEqualTo(last.intentId());
+                assertThat(intent.priority()).isEqualTo("P1");
+                assertThat(intent.description()).startsWith("Fix production issue: Payment gateway timeout after 3000ms");
+            });
+            assertThat(intents).filteredOn(i -> i.requirement().equals(refund)).singleElement()
+                    .satisfies(intent -> assertThat(intent.sourceId()).isEqualTo(refundIssue.issueId()));
+        }
+        assertThat(processor.isAlive()).isTrue();
+    }
+
+    /** Failed checkouts {@code from} … {@code from + count - 1}, users cycling over 40, recorded as the seed's decorator does. */
+    private static void failCheckouts(Tracer tracer, String requirement, int from, int count) {
+        for (int i = from; i < from + count; i++) {
+            String user = "user-" + (i % 40);
+            Span span = tracer.spanBuilder("checkout").setAttribute("requirement", requirement)
+                    .setAttribute("business_rules", "BR-021").setAttribute("enduser.id", user).startSpan();
+            IllegalStateException error = gatewayTimeout(user);
+            span.recordException(error);
+            span.setStatus(StatusCode.ERROR, error.getMessage());
+            span.end();
+        }
+    }
+
+    private static void pollIssuesAndIntents(KafkaConsumer<byte[], byte[]> issueConsumer,
+                                             KafkaConsumer<byte[], byte[]> intentConsumer, List<ProductionIssue> issues,
+                                             List<FeedbackIntent> intents, java.util.function.BooleanSupplier done)
+            throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        boolean finished = false;
+        while (true) {
+            for (ConsumerRecord<byte[], byte[]> record : issueConsumer.poll(Duration.ofMillis(200))) {
+                Schemas.assertValid("issue.schema.json", record.value());
+                ProductionIssue issue = Json.MAPPER.readValue(record.value(), ProductionIssue.class);
+                assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo(issue.issueId());
+                issues.add(issue);
+            }
+            for (ConsumerRecord<byte[], byte[]> record : intentConsumer.poll(Duration.ofMillis(200))) {
+                Schemas.assertValid("intent.schema.json", record.value());
+                FeedbackIntent intent = Json.MAPPER.readValue(record.value(), FeedbackIntent.class);
+                assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo(intent.intentId());
+                intents.add(intent);
+            }
+            if (finished) return;
+            finished = done.getAsBoolean(); // one more round after done: what was committed with it
+            assertThat(System.nanoTime()).as("waiting for issues and intents; seen %s and %s", issues, intents)
+                    .isLessThan(deadline);
         }
     }
 

@@ -114,4 +114,28 @@ class OtlpDecoderTest {
         proto.add("Content-Type", "application/x-protobuf".getBytes(StandardCharsets.UTF_8));
         assertThat(OtlpEncoding.fromHeaders(proto)).isEqualTo(OtlpEncoding.PROTOBUF);
     }
+
+    @Test
+    void logExportRequestsFromTheSdkDecodeInBothEncodingsWithHexIds() throws Exception {
+        byte[] protobuf;
+        byte[] json;
+        try (io.homeostat.testing.SdkLogs sdk = new io.homeostat.testing.SdkLogs("customer-portal")) {
+            sdk.log(io.opentelemetry.api.logs.Severity.ERROR, "Login failed", Map.of("requirement", "REQ-F-AUTH-001"), END,
+                    new IllegalStateException("Session store unavailable"));
+            List<io.opentelemetry.sdk.logs.data.LogRecordData> logs = sdk.drain();
+            protobuf = io.homeostat.demo.KafkaLogRecordExporter.marshal(logs, OtlpEncoding.PROTOBUF);
+            json = io.homeostat.demo.KafkaLogRecordExporter.marshal(logs, OtlpEncoding.JSON);
+        }
+        var fromProto = OtlpDecoder.decodeLogs(protobuf, null);
+        var fromJson = OtlpDecoder.decodeLogs(json, null);
+        assertThat(fromJson).isEqualTo(fromProto);
+        var record = fromProto.getResourceLogs(0).getScopeLogs(0).getLogRecords(0);
+        assertThat(record.getBody().getStringValue()).isEqualTo("Login failed");
+        assertThat(record.getSeverityNumberValue()).isEqualTo(17);
+        assertThat(Attributes.text(record.getAttributesList(), "exception.type")).isEqualTo("java.lang.IllegalStateException");
+        assertThatThrownBy(() -> OtlpDecoder.decodeLogs("{\"resourceLogs\": 7}".getBytes(StandardCharsets.UTF_8), null))
+                .hasMessageContaining("not an OTLP ExportLogsServiceRequest in protobuf or JSON");
+        assertThatThrownBy(() -> OtlpDecoder.decodeLogs(new byte[0], OtlpEncoding.JSON))
+                .hasMessageContaining("empty value: expected an OTLP ExportLogsServiceRequest");
+    }
 }

@@ -7,6 +7,7 @@ import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.sdk.common.Clock;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
@@ -23,11 +24,14 @@ import java.util.concurrent.TimeUnit;
  */
 public final class SdkSpans implements AutoCloseable {
     private final InMemorySpanExporter exporter = InMemorySpanExporter.create();
+    /** The SDK's clock, set to each span's end, so that exception events carry the span's time, not today's. */
+    private final SettableClock clock = new SettableClock();
     private final SdkTracerProvider provider;
     private final Tracer tracer;
 
     public SdkSpans(String serviceName) {
         provider = SdkTracerProvider.builder()
+                .setClock(clock)
                 .setResource(Resource.getDefault().merge(Resource.builder()
                         .put(AttributeKey.stringKey("service.name"), serviceName).build()))
                 .addSpanProcessor(SimpleSpanProcessor.create(exporter))
@@ -44,9 +48,28 @@ public final class SdkSpans implements AutoCloseable {
         Span span = tracer.spanBuilder(name).setStartTimestamp(startNanos, TimeUnit.NANOSECONDS)
                 .setAllAttributes(attrs.build()).startSpan();
         if (error) {
+            clock.nanos = endNanos - 1_000_000L;
             span.recordException(new IllegalStateException("boom"));
             span.setStatus(StatusCode.ERROR, "boom");
         }
+        span.end(endNanos, TimeUnit.NANOSECONDS);
+        return this;
+    }
+
+    /**
+     * Records a failed span as the seed's {@code @with_telemetry} decorator does: status ERROR and the
+     * exception recorded with {@code span.recordException} (an {@code exception} event with type, message
+     * and stack trace).
+     */
+    public SdkSpans failedSpan(String name, Map<String, String> attributes, Instant end, Throwable error) {
+        long endNanos = end.getEpochSecond() * 1_000_000_000L + end.getNano();
+        AttributesBuilder attrs = io.opentelemetry.api.common.Attributes.builder();
+        attributes.forEach(attrs::put);
+        Span span = tracer.spanBuilder(name).setStartTimestamp(endNanos - 5_000_000L, TimeUnit.NANOSECONDS)
+                .setAllAttributes(attrs.build()).startSpan();
+        clock.nanos = endNanos - 1_000_000L;
+        span.recordException(error);
+        span.setStatus(StatusCode.ERROR, error.getMessage());
         span.end(endNanos, TimeUnit.NANOSECONDS);
         return this;
     }
@@ -74,5 +97,19 @@ public final class SdkSpans implements AutoCloseable {
     @Override
     public void close() {
         provider.close();
+    }
+
+    private static final class SettableClock implements Clock {
+        volatile long nanos = System.currentTimeMillis() * 1_000_000L;
+
+        @Override
+        public long now() {
+            return nanos;
+        }
+
+        @Override
+        public long nanoTime() {
+            return nanos;
+        }
     }
 }

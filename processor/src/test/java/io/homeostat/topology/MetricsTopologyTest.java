@@ -192,6 +192,11 @@ class MetricsTopologyTest {
         // telemetry without a requirement is reported per service
         h.sdk().span("health-check", Map.of(), h.now(), 1, false);
         h.pipeSpans(h.sdk().batch(OtlpEncoding.PROTOBUF));
+        try (io.homeostat.testing.SdkLogs logs = new io.homeostat.testing.SdkLogs("customer-portal")) {
+            logs.log(io.opentelemetry.api.logs.Severity.ERROR, "disk full", Map.of(), h.now(), null);
+            logs.log(io.opentelemetry.api.logs.Severity.INFO, "started", Map.of(), h.now(), null);
+            h.logs.pipeInput(null, logs.batch(OtlpEncoding.PROTOBUF), h.now());
+        }
         h.tick();
 
         List<TestRecord<String, byte[]>> records = h.status.readRecordsToList();
@@ -214,6 +219,7 @@ class MetricsTopologyTest {
         assertThat(unattributed).isNotNull();
         assertThat(unattributed.get("service").asText()).isEqualTo("customer-portal");
         assertThat(unattributed.get("spans").asLong()).isEqualTo(1);
+        assertThat(unattributed.get("log_records").asLong()).as("every log record without a requirement").isEqualTo(2);
     }
 
     @Test

@@ -16,12 +16,15 @@ import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Every record the processor writes in a full lifecycle validates against its schema in schemas/. */
+/**
+ * Every record the processor writes in a full lifecycle validates against its schema in schemas/ (issues
+ * and intents are checked by {@link TopologyHarness#issues()} and {@link TopologyHarness#intents()}).
+ */
 class RecordsMatchSchemasTest {
     @TempDir Path stateDir;
 
     @Test
-    void alertsAndDeadLettersOfAFullLifecycleValidate() {
+    void alertsIssuesIntentsAndDeadLettersOfAFullLifecycleValidate() {
         try (TopologyHarness h = new TopologyHarness(stateDir)) {
             TestOutputTopic<String, byte[]> rawAlerts = h.driver.createOutputTopic(TopologyHarness.TOPICS.alerts(),
                     new StringDeserializer(), new ByteArrayDeserializer());
@@ -43,6 +46,11 @@ class RecordsMatchSchemasTest {
                     .anyMatch(json -> json.contains("\"deviation_percent\":null")) // target 0
                     .anyMatch(json -> json.contains("\"resolved_reason\":\"no_events\""))
                     .anyMatch(json -> json.contains("\"resolved_reason\":\"target_met\""));
+
+            assertThat(h.issues()).as("the error spans of REQ-F-AUTH-001").isNotEmpty()
+                    .allSatisfy(issue -> assertThat(issue.requirement()).isEqualTo("REQ-F-AUTH-001"));
+            assertThat(h.intents()).extracting(intent -> intent.sourceKind())
+                    .contains("production_issue", "deviation");
 
             List<TestRecord<byte[], byte[]>> letters = h.deadLetters.readRecordsToList();
             assertThat(letters).hasSize(2);

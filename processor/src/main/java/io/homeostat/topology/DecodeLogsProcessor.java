@@ -1,0 +1,78 @@
+package io.homeostat.topology;
+
+import io.homeostat.model.UnattributedStatus;
+import io.homeostat.otlp.OtlpDecodeException;
+import io.homeostat.otlp.OtlpDecoder;
+import io.homeostat.otlp.OtlpEncoding;
+import io.homeostat.trace.IssueExtractor;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * Decodes one OTLP log export request per record (protobuf or OTLP/JSON, like spans) and folds its log
+ * records of severity ERROR or above that carry a requirement into one issue partial per production
+ * issue, keyed by issue id. Undecodable records become dead letters. With the feedback loop off, logs
+ * feed nothing and are not decoded.
+ */
+// Implements: REQ-RUNTIME-003 (error logs of the seed's RequirementLogger traced to production issues)
+final class DecodeLogsProcessor implements Processor<byte[], byte[], String, Routed> {
+    private final boolean traceIssues;
+    private ProcessorContext<String, Routed> context;
+    private TaskMetrics metrics;
+    private Sensor logsDecoded;
+    private Sensor deadLettered;
+    private IssueForwarder issues;
+    private final Map<String, Sensor> unattributedByService = new HashMap<>();
+
+    DecodeLogsProcessor(boolean traceIssues) {
+        this.traceIssues = traceIssues;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Routed> context) {
+        this.context = context;
+        this.metrics = new TaskMetrics(context);
+        logsDecoded = metrics.counter("log-records-decoded", "Log records decoded from OTLP log export requests");
+        deadLettered = metrics.counter("log-records-dead-lettered", "Log records (Kafka records of otlp_logs) sent to the dead-letter topic");
+        issues = new IssueForwarder(metrics, "logs");
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        if (!traceIssues) return;
+        ExportLogsServiceRequest request;
+        try {
+            request = OtlpDecoder.decodeLogs(record.value(), OtlpEncoding.fromHeaders(record.headers()));
+        } catch (OtlpDecodeException e) {
+            deadLettered.record();
+            context.forward(DeadLetterRecords.of(context, record, e.getMessage(), e.getClass()));
+            return;
+        }
+        IssueExtractor.Batch batch = IssueExtractor.fromLogs(request, record.timestamp());
+        logsDecoded.record(batch.records());
+        long now = context.currentSystemTimeMs();
+        batch.unattributedByService().forEach((service, count) -> {
+            unattributed(service).record(count);
+            context.forward(new Record<String, Routed>(UnattributedStatus.key(service),
+                    new RequirementEvent.Unattributed(service, 0, 0, count, now), record.timestamp(), new RecordHeaders()));
+        });
+        issues.forward(context, batch, record.timestamp());
+    }
+
+    /** Telemetry with no requirement is counted per service, never silently dropped from the counts. */
+    private Sensor unattributed(String service) {
+        return unattributedByService.computeIfAbsent(service, s -> metrics.counter("log-records-unattributed",
+                "Log records with no requirement attribute, per service", "service", s));
+    }
+
+    @Override
+    public void close() {
+        if (metrics != null) metrics.close();
+    }
+}

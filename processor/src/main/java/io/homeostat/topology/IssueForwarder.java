@@ -1,0 +1,38 @@
+package io.homeostat.topology;
+
+import io.homeostat.trace.IssueExtractor;
+import io.homeostat.trace.IssuePartial;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * Forwards the issue partials of one decoded batch, keyed by issue id, and counts what was found; one per
+ * decoding processor, its counters tagged {@code signal=spans|logs}.
+ */
+final class IssueForwarder {
+    private final Sensor errorsTraced;
+    private final Sensor partialsForwarded;
+    private final Sensor bareErrorSpans;
+
+    IssueForwarder(TaskMetrics metrics, String signal) {
+        errorsTraced = metrics.counter("errors-traced",
+                "Errors traced to a requirement: exception span events, error spans, error log records", "signal", signal);
+        partialsForwarded = metrics.counter("issue-partials-forwarded",
+                "Issue partials (one per production issue and batch) sent to the issue tasks", "signal", signal);
+        bareErrorSpans = "spans".equals(signal) ? metrics.counter("error-spans-without-detail",
+                "Spans with status ERROR but no exception event, status message or error.type: no issue of their own")
+                : null;
+    }
+
+    void forward(ProcessorContext<String, Routed> context, IssueExtractor.Batch batch, long timestamp) {
+        errorsTraced.record(batch.occurrences());
+        if (bareErrorSpans != null) bareErrorSpans.record(batch.bareErrorSpans());
+        for (IssuePartial issue : batch.issues().values()) {
+            context.forward(new Record<String, Routed>(issue.issueId(), new IssueOccurrences(issue), timestamp,
+                    new RecordHeaders()));
+            partialsForwarded.record();
+        }
+    }
+}

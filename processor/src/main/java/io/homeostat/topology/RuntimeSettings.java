@@ -1,0 +1,46 @@
+package io.homeostat.topology;
+
+import java.time.Duration;
+
+/**
+ * The seed's runtime switches ({@code runtime:} in its plugin config) and the production-issue clock.
+ *
+ * @param alertOnDeviation    publish deviation alerts on the alerts topic (the "Signal"); off, deviations are
+ *                            still judged and still make intents, but no {@code kind: deviation} alert is
+ *                            written (no-data alerts follow each target's {@code notify_no_data})
+ * @param autoGenerateIntents generate feedback intents from production issues and alert episodes (the
+ *                            "Action"); off, issues are still traced and published
+ * @param feedbackLoopEnabled close the loop at all: trace production errors to issues and generate intents;
+ *                            off, no issue and no intent is made whatever {@code autoGenerateIntents} says,
+ *                            and {@code otlp_logs} is read but ignored
+ * @param issueQuietPeriod    an open issue with no occurrence for this long (wall clock) is resolved
+ * @param issueRetention      a resolved issue's state is kept this long, so that a recurrence reopens it with
+ *                            its history (and no new intent); after that a recurrence starts afresh
+ */
+public record RuntimeSettings(boolean alertOnDeviation, boolean autoGenerateIntents, boolean feedbackLoopEnabled,
+                              Duration issueQuietPeriod, Duration issueRetention) {
+    public static final Duration DEFAULT_ISSUE_QUIET_PERIOD = Duration.ofMinutes(30);
+    public static final Duration DEFAULT_ISSUE_RETENTION = Duration.ofDays(7);
+
+    public RuntimeSettings {
+        if (issueQuietPeriod.toMillis() < 1_000) {
+            throw new IllegalArgumentException("issue quiet period must be at least 1s, was " + issueQuietPeriod);
+        }
+        if (issueRetention.isNegative()) {
+            throw new IllegalArgumentException("issue retention must not be negative, was " + issueRetention);
+        }
+    }
+
+    public static RuntimeSettings defaults() {
+        return new RuntimeSettings(true, true, true, DEFAULT_ISSUE_QUIET_PERIOD, DEFAULT_ISSUE_RETENTION);
+    }
+
+    /** Intents are made only when the loop is closed and generating them is on. */
+    public boolean intentsEnabled() {
+        return feedbackLoopEnabled && autoGenerateIntents;
+    }
+
+    public RuntimeSettings withIssueQuietPeriod(Duration quietPeriod) {
+        return new RuntimeSettings(alertOnDeviation, autoGenerateIntents, feedbackLoopEnabled, quietPeriod, issueRetention);
+    }
+}

@@ -1,0 +1,135 @@
+package io.homeostat.topology;
+
+import io.homeostat.model.FeedbackIntent;
+import io.homeostat.model.ProductionIssue;
+import io.homeostat.trace.IssuePartial;
+import io.homeostat.trace.IssueState;
+import io.homeostat.trace.IssueTracker;
+import io.homeostat.trace.TraceCodec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns the production issues of one partition (keyed by issue id): folds their occurrences into the
+ * issue's state, publishes the issue when it changes meaningfully ({@link IssueTracker}) and its feedback
+ * intent once, and on a wall-clock punctuator resolves issues that have been quiet for the quiet period
+ * and forgets resolved ones after the retention. Wall clock, because stream time stops when errors do.
+ */
+final class TrackIssuesProcessor implements Processor<String, IssuePartial, String, IssueOutput> {
+    static final String ISSUES_STORE = "production-issues";
+    private static final Logger LOG = LoggerFactory.getLogger(TrackIssuesProcessor.class);
+
+    private final RuntimeSettings settings;
+    private ProcessorContext<String, IssueOutput> context;
+    private KeyValueStore<String, byte[]> store;
+    /** What the punctuator needs of each issue, mirrored from the store (the truth on restore). */
+    private final Map<String, Activity> activity = new HashMap<>();
+    private TaskMetrics metrics;
+    private Sensor issuesPublished;
+    private Sensor intentsPublished;
+
+    private record Activity(boolean open, long lastArrivalMs, long resolvedAtMs) {
+        static Activity of(IssueState state) {
+            return new Activity(state.open(), state.lastArrivalMs(), state.resolvedAtMs());
+        }
+    }
+
+    TrackIssuesProcessor(RuntimeSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, IssueOutput> context) {
+        this.context = context;
+        store = context.getStateStore(ISSUES_STORE);
+        metrics = new TaskMetrics(context);
+        issuesPublished = metrics.counter("issues-published", "Production issue records published (opened, changed, resolved)");
+        intentsPublished = metrics.counter("issue-intents-published", "Feedback intents published for production issues");
+        try (KeyValueIterator<String, byte[]> it = store.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, byte[]> entry = it.next();
+                IssueState state = decode(entry.key, entry.value);
+                if (state != null) activity.put(entry.key, Activity.of(state));
+            }
+        }
+        long quietMs = settings.issueQuietPeriod().toMillis();
+        long every = Math.max(1_000, Math.min(quietMs / 10, 60_000));
+        context.schedule(Duration.ofMillis(every), PunctuationType.WALL_CLOCK_TIME, this::sweep);
+    }
+
+    @Override
+    public void process(Record<String, IssuePartial> record) {
+        long now = context.currentSystemTimeMs();
+        IssueState state = decode(record.key(), store.get(record.key()));
+        apply(record.key(), IssueTracker.occurred(state, record.value(), now, settings.intentsEnabled()), now);
+    }
+
+    // Implements: REQ-RUNTIME-003 (issues resolve after a quiet period, judged by wall clock)
+    private void sweep(long now) {
+        long quietMs = settings.issueQuietPeriod().toMillis();
+        long retentionMs = settings.issueRetention().toMillis();
+        List<String> quiet = new ArrayList<>();
+        List<String> expired = new ArrayList<>();
+        activity.forEach((issueId, a) -> {
+            if (a.open() && now - a.lastArrivalMs() >= quietMs) quiet.add(issueId);
+            if (!a.open() && now - a.resolvedAtMs() >= retentionMs) expired.add(issueId);
+        });
+        for (String issueId : quiet) {
+            IssueState state = decode(issueId, store.get(issueId));
+            if (state != null) apply(issueId, IssueTracker.quiet(state, now, quietMs), now);
+            else activity.remove(issueId);
+        }
+        for (String issueId : expired) {
+            store.delete(issueId);
+            activity.remove(issueId);
+        }
+    }
+
+    /** The stored state, or {@code null} when there is none or it is unreadable (then the issue starts afresh). */
+    private static IssueState decode(String issueId, byte[] stored) {
+        if (stored == null) return null;
+        try {
+            return TraceCodec.decodeState(stored);
+        } catch (IllegalArgumentException e) {
+            LOG.error("Stored state of issue {} is unreadable and is dropped; the issue starts afresh: {}", issueId,
+                    e.getMessage());
+            return null;
+        }
+    }
+
+    private void apply(String issueId, IssueTracker.Transition transition, long now) {
+        store.put(issueId, TraceCodec.encode(transition.state()));
+        activity.put(issueId, Activity.of(transition.state()));
+        // The intent first: the issue record names it.
+        for (FeedbackIntent intent : transition.intents()) {
+            context.forward(new Record<>(intent.intentId(), new IssueOutput.Intent(intent), now));
+            intentsPublished.record();
+            LOG.info("Intent {} {} for issue {}: {}", intent.intentId(), intent.priority(), issueId, intent.description());
+        }
+        for (ProductionIssue issue : transition.issues()) {
+            context.forward(new Record<>(issue.issueId(), new IssueOutput.Issue(issue), now));
+            issuesPublished.record();
+            LOG.info("Issue {} {} {} {}: {} occurrences, {} ({}: {})", issue.issueId(), issue.status().toUpperCase(),
+                    issue.severity(), issue.requirement(), issue.occurrences(), issue.impact(), issue.errorType(),
+                    issue.normalizedMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        if (metrics != null) metrics.close();
+    }
+}
