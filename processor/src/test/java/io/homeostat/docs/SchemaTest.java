@@ -36,9 +36,14 @@ class SchemaTest {
                 String schema = name.startsWith("target") ? "target.schema.json"
                         : name.startsWith("alert") ? "alert.schema.json"
                         : name.startsWith("dead-letter") ? "dead-letter.schema.json"
-                        : name.startsWith("status") ? "status.schema.json" : null;
+                        : name.startsWith("status") ? "status.schema.json"
+                        : name.startsWith("observability") ? "observability.schema.json" : null;
                 assertThat(schema).as("schema for example %s", name).isNotNull();
-                Schemas.assertValid(schema, Files.readAllBytes(example));
+                if (name.endsWith(".yml")) {
+                    Schemas.assertValid(schema, ObservabilitySchemaTest.asTheCommandsReadIt(example));
+                } else {
+                    Schemas.assertValid(schema, Files.readAllBytes(example));
+                }
                 checked++;
             }
         }
