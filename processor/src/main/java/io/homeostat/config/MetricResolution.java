@@ -38,8 +38,13 @@ public record MetricResolution(String written, String metric, Kind kind, MetricD
                 : ThresholdMeaning.ALERT_LEVEL;
     }
 
-    /** One line for people: {@code login_success_rate -> span.success_rate: not declared ...; alert_threshold ...}. */
+    /** For people: {@code login_success_rate -> span.success_rate: not declared ...; alert_threshold ...}. */
     public String explain(Target target) {
+        return explainMetric(target) + "; " + explainThreshold(target);
+    }
+
+    /** How the metric resolved: {@code login_success_rate -> span.success_rate: not declared in telemetry.metrics, ...}. */
+    public String explainMetric(Target target) {
         StringBuilder text = new StringBuilder();
         text.append(written.equals(metric) ? metric : written + " -> " + metric).append(": ");
         switch (kind) {
@@ -64,17 +69,38 @@ public record MetricResolution(String written, String metric, Kind kind, MetricD
             }
             case UNDECLARED_METRIC -> text.append("OTLP metric (type not declared)");
         }
+        return text.toString();
+    }
+
+    /** What alert_threshold means here: {@code alert_threshold 0.95 is the share of events that must be lt 500 ...}. */
+    public String explainThreshold(Target target) {
+        StringBuilder text = new StringBuilder();
         String condition = target.operator().code() + " " + number(target.target());
         switch (thresholdMeaning(target)) {
-            case SHARE -> text.append("; alert_threshold ").append(number(target.alertThreshold()))
+            case SHARE -> text.append("alert_threshold ").append(number(target.alertThreshold()))
                     .append(" is the share of events that must be ").append(condition).append(" (actual = p")
                     .append(number(target.alertThreshold() * 100)).append(")");
-            case ALERT_LEVEL -> text.append("; alert_threshold ").append(number(target.alertThreshold()))
-                    .append(" is the alert level (deviating when not ").append(condition)
-                    .append(", alerting when also beyond ").append(number(target.alertThreshold())).append(")");
-            case NONE -> text.append("; alerts when not ").append(condition);
+            case ALERT_LEVEL -> text.append("alert_threshold ").append(number(target.alertThreshold()))
+                    .append(" is the alert level: deviating ").append(badSide(target, target.target()))
+                    .append(", alerting ").append(badSide(target, target.alertThreshold()));
+            case NONE -> text.append("no alert_threshold: alerting ").append(badSide(target, target.target()));
         }
         return text.toString();
+    }
+
+    /** Where the metric is bad, for people: {@code below 0.99} for {@code gte 0.99}. */
+    private static String badSide(Target target, double bound) {
+        if (target.operator() == io.homeostat.model.Operator.EQ) {
+            return "when further than " + number(Math.max(target.tolerance(), Math.abs(bound - target.target())))
+                    + " from " + number(target.target());
+        }
+        return switch (target.operator()) {
+            case LT -> "at or above ";
+            case LTE -> "above ";
+            case GT -> "at or below ";
+            case GTE -> "below ";
+            case EQ -> throw new AssertionError();
+        } + number(bound);
     }
 
     static String number(double value) {
