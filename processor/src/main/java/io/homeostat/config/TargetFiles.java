@@ -208,7 +208,8 @@ public final class TargetFiles {
             resolution = resolve(metricNode.asText().trim(), config.metrics());
             if (resolution == null) {
                 // Reported, and the rest of the entry still validated so that one run names every problem.
-                report.at(YamlTree.child(path, "metric"), unknownMetric(metricNode.asText().trim(), config.metrics()));
+                report.add(report.tree.location(YamlTree.child(path, "metric")), path,
+                        unknownMetric(metricNode.asText().trim(), config.metrics()));
             }
         }
         if (resolution != null) {
@@ -258,7 +259,7 @@ public final class TargetFiles {
         List<String> candidates = Stream.concat(declared.keySet().stream(),
                 Arrays.stream(SpanSli.values()).map(SpanSli::metric)).toList();
         String hint = Suggestions.closest(written, candidates).map(s -> " (did you mean '" + s + "'?)").orElse("");
-        return "unknown metric '" + written + "'" + hint + ": declare it in telemetry.metrics (with its type), "
+        return "'metric': unknown metric '" + written + "'" + hint + ": declare it in telemetry.metrics (with its type), "
                 + "or name a span SLI (" + SPAN_SLIS + ") or a *_success_rate / *_error_rate of the requirement's spans";
     }
 
