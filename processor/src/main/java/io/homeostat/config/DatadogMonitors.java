@@ -73,9 +73,10 @@ public final class DatadogMonitors {
         monitor.put("name", t.description() != null ? t.requirement() + ": " + t.description()
                 : t.requirement() + ": " + RuleSemantics.condition(resolved));
         monitor.put("type", "metric alert");
-        String lhs = query(sli, t);
-        if (levels.critical().distance()) lhs = "abs(" + lhs + " - " + RuleSemantics.number(t.target()) + ")";
-        monitor.put("query", lhs + " " + levels.critical().comparator() + " "
+        Query query = query(sli, t);
+        String value = levels.critical().distance()
+                ? "abs(" + query.expression() + " - " + RuleSemantics.number(t.target()) + ")" : query.expression();
+        monitor.put("query", query.timeAggregation() + ":" + value + " " + levels.critical().comparator() + " "
                 + RuleSemantics.number(levels.critical().threshold()) + "\n");
         monitor.put("message", message(resolved, sourceName));
         ArrayNode tags = monitor.putArray("tags");
@@ -96,27 +97,28 @@ public final class DatadogMonitors {
         return header + RulesYaml.write(monitor);
     }
 
-    /** The value over the window; the comparison is appended by the caller. */
-    static String query(RuleSemantics.Sli sli, Target t) {
-        String window = "last_" + evaluationWindow(t.window());
+    /** A monitor query without its comparison: {@code avg(last_5m)} and {@code avg:login_latency_ms{...}}. */
+    record Query(String timeAggregation, String expression) {}
+
+    static Query query(RuleSemantics.Sli sli, Target t) {
+        String window = "(last_" + evaluationWindow(t.window()) + ")";
         String scope = "{requirement:" + t.requirement() + "}";
         String calls = SPAN_CALLS + scope;
         String name = sli.spanDerived() ? SPAN_DURATION : sli.metric();
         return switch (sli.value()) {
-            case SPAN_SUCCESS_RATIO -> "sum(" + window + "):sum:" + SPAN_CALLS + "{requirement:" + t.requirement() + ",!"
-                    + ERROR_TAG + "}.as_count() / sum:" + calls + ".as_count()";
-            case SPAN_ERROR_RATIO -> "sum(" + window + "):sum:" + SPAN_CALLS + "{requirement:" + t.requirement() + ","
-                    + ERROR_TAG + "}.as_count() / sum:" + calls + ".as_count()";
-            case SPAN_COUNT -> "sum(" + window + "):sum:" + calls + ".as_count()";
-            case SPAN_RATE -> "avg(" + window + "):sum:" + calls + ".as_rate()";
+            case SPAN_SUCCESS_RATIO -> new Query("sum" + window, "sum:" + SPAN_CALLS + "{requirement:" + t.requirement()
+                    + ",!" + ERROR_TAG + "}.as_count() / sum:" + calls + ".as_count()");
+            case SPAN_ERROR_RATIO -> new Query("sum" + window, "sum:" + SPAN_CALLS + "{requirement:" + t.requirement()
+                    + "," + ERROR_TAG + "}.as_count() / sum:" + calls + ".as_count()");
+            case SPAN_COUNT -> new Query("sum" + window, "sum:" + calls + ".as_count()");
+            case SPAN_RATE -> new Query("avg" + window, "sum:" + calls + ".as_rate()");
             case QUANTILE -> sli.type() == MetricType.SUMMARY
-                    ? "avg(" + window + "):max:" + name + ".quantile{requirement:" + t.requirement() + ",quantile:"
-                    + RuleSemantics.number(sli.quantile()) + "}"
-                    : "percentile(" + window + "):p" + RuleSemantics.number(sli.quantile() * 100) + ":" + name + scope;
-            case MEAN -> "avg(" + window + "):avg:" + name + scope;
-            case COUNTER_RATE -> "avg(" + window + "):sum:" + name + scope + ".as_rate()";
-            case GAUGE_AVERAGE -> "avg(" + window + "):avg:" + name + scope;
-            case SUM_VALUE -> "avg(" + window + "):sum:" + name + scope;
+                    ? new Query("avg" + window, "max:" + name + ".quantile{requirement:" + t.requirement() + ",quantile:"
+                    + RuleSemantics.number(sli.quantile()) + "}")
+                    : new Query("percentile" + window, "p" + RuleSemantics.number(sli.quantile() * 100) + ":" + name + scope);
+            case MEAN, GAUGE_AVERAGE -> new Query("avg" + window, "avg:" + name + scope);
+            case COUNTER_RATE -> new Query("avg" + window, "sum:" + name + scope + ".as_rate()");
+            case SUM_VALUE -> new Query("avg" + window, "sum:" + name + scope);
         };
     }
 

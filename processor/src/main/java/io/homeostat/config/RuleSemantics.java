@@ -135,7 +135,8 @@ final class RuleSemantics {
     /** A condition for people: "p95 of login_latency_ms lt 500 for 95 % of events". */
     static String condition(ResolvedTarget resolved) {
         Target t = resolved.target();
-        String base = resolved.resolution().written() + " " + t.operator().code() + " " + number(t.target());
+        String base = resolved.resolution().written() + " " + t.operator().code() + " " + number(t.target())
+                + (t.operator() == Operator.EQ && t.tolerance() > 0 ? " ± " + number(t.tolerance()) : "");
         return switch (resolved.resolution().thresholdMeaning(t)) {
             case SHARE -> base + " for " + number(t.alertThreshold() * 100) + "% of events";
             case ALERT_LEVEL -> base + " (alert beyond " + number(t.alertThreshold()) + ")";

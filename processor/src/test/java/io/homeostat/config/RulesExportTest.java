@@ -88,6 +88,10 @@ class RulesExportTest {
                 "histogram_quantile(0.99, sum(rate(token_issue_ms{requirement=\"REQ-F-TOKEN-001\"}[1m]))) > 60",
                 "avg(avg_over_time(session_store_free_ratio{requirement=\"REQ-NFR-CAP-001\"}[1m])) <= 0.1",
                 "and on () sum(increase(traces_span_metrics_calls_total{requirement=\"REQ-F-AUTH-001\"}[5m])) >= 50");
+        assertThat(rules).as("eq: the distance from the target").contains(
+                "abs(avg(avg_over_time(worker_pool_size{requirement=\"REQ-NFR-CAP-002\"}[1m])) - 16) > 2 <= 3.2");
+        assertThat(monitors).as("the time aggregation stays in front of abs()")
+                .contains("avg(last_1m):abs(avg:worker_pool.size{requirement:REQ-NFR-CAP-002} - 16) > 3.2");
         List<JsonNode> docs = documents(monitors);
         assertThat(docs).hasSize(loaded.targets().size());
         JsonNode latency = docs.get(0);
