@@ -31,6 +31,7 @@ import java.util.TreeMap;
  * exactly at the alert level (p95 of exactly 500 ms against {@code lt 500}) fires Homeostat's alert but
  * not yet the monitor's warning.
  */
+// Implements: REQ-RUNTIME-002 (deviation alerts with REQ-* context, the seed's phase 5, for other monitoring systems)
 public final class DatadogMonitors {
     static final String SPAN_CALLS = "traces.span.metrics.calls";
     static final String SPAN_DURATION = "traces.span.metrics.duration";

@@ -32,6 +32,7 @@ import java.util.TreeMap;
  * One rule per severity: {@code warning} while the processor would say warning, {@code critical} beyond
  * {@code critical_deviation_percent}, so Alertmanager routes them as Homeostat's own alerts would be.
  */
+// Implements: REQ-RUNTIME-002 (deviation alerts with REQ-* context, the seed's phase 5, for other monitoring systems)
 public final class PrometheusRules {
     static final String SPAN_CALLS = "traces_span_metrics_calls_total";
     static final String SPAN_DURATION = "traces_span_metrics_duration_milliseconds";
