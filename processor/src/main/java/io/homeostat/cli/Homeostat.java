@@ -8,9 +8,25 @@ import picocli.CommandLine.Command;
 @Command(name = "homeostat", mixinStandardHelpOptions = true, versionProvider = Homeostat.Version.class,
         description = {"Homeostat: requirement-tagged OpenTelemetry on Kafka in, homeostasis alerts out.",
                 "Options also come from environment variables HOMEOSTAT_<OPTION> (e.g. HOMEOSTAT_BOOTSTRAP_SERVERS)."},
-        subcommands = {RunCommand.class, TopicsCommand.class, TopologyCommand.class, DemoCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, TargetsCommand.class, AlertsCommand.class, StatusCommand.class,
+                RulesCommand.class, TopicsCommand.class, TopologyCommand.class, DemoCommand.class,
+                CompletionCommand.class, CommandLine.HelpCommand.class})
 public final class Homeostat {
+    private final Map<String, String> environment;
+
+    private Homeostat(Map<String, String> environment) {
+        this.environment = Map.copyOf(environment);
+    }
+
+    /** The environment the command line was started with: option defaults and ${VAR} in config files. */
+    Map<String, String> environment() {
+        return environment;
+    }
+
+    /** The environment of the command line that {@code spec} belongs to. */
+    static Map<String, String> environment(CommandLine.Model.CommandSpec spec) {
+        return ((Homeostat) spec.root().userObject()).environment();
+    }
 
     public static void main(String[] args) {
         System.exit(commandLine(System.getenv()).execute(args));
@@ -18,7 +34,7 @@ public final class Homeostat {
 
     /** The command line with its environment, as {@code main} runs it (tests pass their own environment). */
     public static CommandLine commandLine(Map<String, String> environment) {
-        return new CommandLine(new Homeostat())
+        return new CommandLine(new Homeostat(environment))
                 .setDefaultValueProvider(new EnvironmentDefaults(environment))
                 .setCaseInsensitiveEnumValuesAllowed(true);
     }

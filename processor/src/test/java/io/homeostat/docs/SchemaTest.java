@@ -40,9 +40,14 @@ class SchemaTest {
                         : name.startsWith("dead-letter") ? "dead-letter.schema.json"
                         : name.startsWith("status") ? "status.schema.json"
                         : name.startsWith("issue") ? "issue.schema.json"
-                        : name.startsWith("intent") ? "intent.schema.json" : null;
+                        : name.startsWith("intent") ? "intent.schema.json"
+                        : name.startsWith("observability") ? "observability.schema.json" : null;
                 assertThat(schema).as("schema for example %s", name).isNotNull();
-                Schemas.assertValid(schema, Files.readAllBytes(example));
+                if (name.endsWith(".yml")) {
+                    Schemas.assertValid(schema, ObservabilitySchemaTest.asTheCommandsReadIt(example));
+                } else {
+                    Schemas.assertValid(schema, Files.readAllBytes(example));
+                }
                 checked++;
             }
         }

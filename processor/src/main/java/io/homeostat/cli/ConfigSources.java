@@ -1,0 +1,44 @@
+package io.homeostat.cli;
+
+import io.homeostat.config.TargetFiles;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The files given with {@code -f}: paths, or {@code -} for standard input. */
+final class ConfigSources {
+    private ConfigSources() {}
+
+    static List<TargetFiles.Source> read(List<String> files, InputStream stdin) throws IOException {
+        List<TargetFiles.Source> sources = new ArrayList<>();
+        for (String file : files) {
+            if (file.equals("-")) {
+                sources.add(new TargetFiles.Source("<stdin>", new String(stdin.readAllBytes(), StandardCharsets.UTF_8)));
+            } else {
+                try {
+                    sources.add(new TargetFiles.Source(file, Files.readString(Path.of(file), StandardCharsets.UTF_8)));
+                } catch (NoSuchFileException e) {
+                    throw new NoSuchFileException(file, null, "no such file");
+                }
+            }
+        }
+        return sources;
+    }
+
+    static String names(List<String> files) {
+        return String.join(", ", files.stream().map(f -> f.equals("-") ? "<stdin>" : f).toList());
+    }
+
+    /** Every problem, one per line, under a headline that says what did not happen. */
+    static void printProblems(PrintWriter err, String headline, io.homeostat.config.ConfigException e) {
+        err.println(headline + ": " + e.problems().size() + " problem(s):");
+        e.problems().forEach(problem -> err.println("  " + problem));
+        err.flush();
+    }
+}

@@ -1,0 +1,17 @@
+package io.homeostat.config;
+
+import java.util.List;
+
+/**
+ * A metric declared in {@code telemetry.metrics} of {@code config/observability.yml}. Only what Homeostat
+ * uses is kept; other keys of a declaration are left to the tools that read them.
+ *
+ * @param businessRules from {@code business_rule} (the seed's spelling) or {@code business_rules}
+ * @param line where the declaration starts, for messages
+ */
+public record MetricDeclaration(String name, MetricType type, String description, String requirement,
+                                String constraint, List<String> businessRules, int line) {
+    public MetricDeclaration {
+        businessRules = List.copyOf(businessRules);
+    }
+}

@@ -1,0 +1,380 @@
+package io.homeostat.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.homeostat.evaluate.SpanSli;
+import io.homeostat.model.InvalidTargetException;
+import io.homeostat.model.Target;
+import io.homeostat.model.TargetParser;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Reads targets from files, all or nothing: either every target is valid and comes back with its id and
+ * resolution, or a {@link ConfigException} names every problem with its line.
+ *
+ * <p>Two formats, told apart by content:
+ * <ul>
+ *   <li>the seed's {@code config/observability.yml} (a document with a {@code telemetry} key): each
+ *       {@code telemetry.homeostasis.<requirement>} entry (or list of entries) becomes a target, its metric
+ *       resolved against {@code telemetry.metrics} as the contract says ({@link #resolve});</li>
+ *   <li>plain targets: one or more YAML documents (or a JSON file), each a target object or a list of
+ *       them, in the contract's target format; the metric is taken as written.</li>
+ * </ul>
+ * In both, an entry may carry {@code id} to pick its target id; otherwise it is the contract's default
+ * {@code <requirement>/<metric>}, with the resolved metric ({@code REQ-F-AUTH-001/span.success_rate}).
+ */
+// Implements: REQ-RUNTIME-001 (homeostasis targets from the observability configuration)
+public final class TargetFiles {
+    /** One input: a file's name (for messages) and its text. */
+    public record Source(String name, String text) {}
+
+    /** Everything read: the targets in file order, and the first observability file's settings (or null). */
+    public record Loaded(List<ResolvedTarget> targets, ObservabilityConfig config) {
+        public Loaded {
+            targets = List.copyOf(targets);
+        }
+    }
+
+    static final String ID_FIELD = "id";
+    private static final Pattern QUOTED_FIELD = Pattern.compile("'([A-Za-z0-9_.\\-]+)'");
+    private static final String SPAN_SLIS = String.join(", ", Arrays.stream(SpanSli.values()).map(SpanSli::metric).toList());
+
+    private TargetFiles() {}
+
+    public static Loaded load(List<Source> sources, Variables variables) throws ConfigException {
+        List<ConfigProblem> problems = new ArrayList<>();
+        List<ResolvedTarget> targets = new ArrayList<>();
+        ObservabilityConfig firstConfig = null;
+        for (Source source : sources) {
+            List<YamlTree> documents = YamlTree.read(source.name(), source.text(), variables, problems);
+            if (documents.isEmpty() && problems.isEmpty()) {
+                problems.add(new ConfigProblem(source.name(), 0, 0, "", "no targets: the file is empty"));
+            }
+            boolean observability = documents.size() == 1 && documents.get(0).root().isObject()
+                    && documents.get(0).root().has("telemetry");
+            if (observability) {
+                ObservabilityConfig config = readObservability(source.name(), documents.get(0), targets, problems);
+                if (firstConfig == null) firstConfig = config;
+            } else {
+                for (YamlTree document : documents) readPlainTargets(source.name(), document, targets, problems);
+            }
+        }
+        checkUniqueIds(targets, problems);
+        if (!problems.isEmpty()) {
+            // In file order, line by line, as an editor lists them (the sort is stable).
+            List<String> order = sources.stream().map(Source::name).toList();
+            problems.sort(java.util.Comparator.comparingInt((ConfigProblem p) -> order.indexOf(p.source()))
+                    .thenComparingInt(ConfigProblem::line));
+            throw new ConfigException(problems);
+        }
+        return new Loaded(targets, firstConfig);
+    }
+
+    // ---------------------------------------------------------------- config/observability.yml
+
+    private static ObservabilityConfig readObservability(String source, YamlTree tree, List<ResolvedTarget> targets,
+                                                         List<ConfigProblem> problems) {
+        Problems report = new Problems(source, tree, problems);
+        JsonNode telemetry = tree.root().get("telemetry");
+        if (!telemetry.isObject()) {
+            report.at("telemetry", "must be a mapping");
+            return null;
+        }
+        String provider = report.optionalText(telemetry, "telemetry", "provider");
+        String serviceName = report.optionalText(telemetry, "telemetry", "service_name");
+        String environment = report.optionalText(telemetry, "telemetry", "environment");
+        Map<String, String> globalTags = new LinkedHashMap<>();
+        JsonNode tags = telemetry.get("global_tags");
+        if (tags != null && !tags.isNull()) {
+            if (!tags.isObject()) {
+                report.at("telemetry.global_tags", "must be a mapping of tag names to values");
+            } else {
+                tags.properties().forEach(e -> {
+                    if (e.getValue().isValueNode() && !e.getValue().isNull()) {
+                        globalTags.put(e.getKey(), e.getValue().asText());
+                    } else {
+                        report.at("telemetry.global_tags." + e.getKey(), "must be a string, number or boolean");
+                    }
+                });
+            }
+        }
+        Map<String, MetricDeclaration> metrics = readMetrics(telemetry.get("metrics"), report);
+        ObservabilityConfig config = new ObservabilityConfig(source, provider, serviceName, environment, globalTags, metrics);
+
+        JsonNode homeostasis = telemetry.get("homeostasis");
+        String homeostasisPath = "telemetry.homeostasis";
+        if (homeostasis == null || homeostasis.isNull()) {
+            report.at("telemetry", "no telemetry.homeostasis section: nothing to apply");
+            return config;
+        }
+        if (!homeostasis.isObject()) {
+            report.at(homeostasisPath, "must be a mapping of requirement keys to targets");
+            return config;
+        }
+        for (Map.Entry<String, JsonNode> entry : homeostasis.properties()) {
+            String requirement = entry.getKey();
+            String path = YamlTree.child(homeostasisPath, requirement);
+            JsonNode value = entry.getValue();
+            if (value.isArray()) {
+                for (int i = 0; i < value.size(); i++) {
+                    homeostasisEntry(requirement, value.get(i), YamlTree.item(path, i), config, report, targets);
+                }
+            } else {
+                homeostasisEntry(requirement, value, path, config, report, targets);
+            }
+        }
+        return config;
+    }
+
+    private static Map<String, MetricDeclaration> readMetrics(JsonNode metrics, Problems report) {
+        Map<String, MetricDeclaration> declared = new LinkedHashMap<>();
+        if (metrics == null || metrics.isNull()) return declared;
+        if (!metrics.isArray()) {
+            report.at("telemetry.metrics", "must be a list of metric declarations");
+            return declared;
+        }
+        for (int i = 0; i < metrics.size(); i++) {
+            String path = YamlTree.item("telemetry.metrics", i);
+            JsonNode metric = metrics.get(i);
+            if (!metric.isObject()) {
+                report.at(path, "a metric declaration must be a mapping with name and type");
+                continue;
+            }
+            String name = report.requiredText(metric, path, "name");
+            String typeText = report.requiredText(metric, path, "type");
+            MetricType type = null;
+            if (typeText != null) {
+                type = MetricType.of(typeText).orElse(null);
+                if (type == null) {
+                    report.at(YamlTree.child(path, "type"), "unknown metric type '" + typeText + "'; use one of "
+                            + MetricType.codes());
+                }
+            }
+            String description = report.optionalText(metric, path, "description");
+            String requirement = report.optionalText(metric, path, "requirement");
+            String constraint = report.optionalText(metric, path, "constraint");
+            List<String> businessRules = new ArrayList<>();
+            for (String field : List.of("business_rule", "business_rules")) {
+                JsonNode rules = metric.get(field);
+                if (rules == null || rules.isNull()) continue;
+                if (rules.isTextual()) {
+                    businessRules.addAll(TargetParser.splitKeys(rules.asText()));
+                } else if (rules.isArray()) {
+                    rules.forEach(r -> businessRules.addAll(TargetParser.splitKeys(r.asText())));
+                } else {
+                    report.at(YamlTree.child(path, field), "must be a string or a list of strings");
+                }
+            }
+            if (name == null || type == null) continue;
+            if (declared.containsKey(name)) {
+                report.at(YamlTree.child(path, "name"), "metric '" + name + "' is declared twice (first at line "
+                        + declared.get(name).line() + ")");
+                continue;
+            }
+            YamlTree.Location at = report.tree.location(path);
+            declared.put(name, new MetricDeclaration(name, type, description, requirement, constraint, businessRules,
+                    at == null ? 0 : at.line()));
+        }
+        return declared;
+    }
+
+    private static void homeostasisEntry(String requirement, JsonNode value, String path, ObservabilityConfig config,
+                                         Problems report, List<ResolvedTarget> targets) {
+        if (!value.isObject()) {
+            report.at(path, "a homeostasis entry must be a mapping (metric, target, operator, ...) or a list of them");
+            return;
+        }
+        ObjectNode fields = ((ObjectNode) value).deepCopy();
+        String id = takeId(fields, path, report);
+        JsonNode declaredRequirement = fields.get("requirement");
+        if (declaredRequirement != null && !requirement.equals(declaredRequirement.asText())) {
+            report.at(YamlTree.child(path, "requirement"), "'requirement' is " + declaredRequirement
+                    + " but the entry is under " + requirement + "; leave it out or make them equal");
+            return;
+        }
+        fields.put("requirement", requirement);
+
+        List<String> notes = new ArrayList<>();
+        MetricResolution resolution = null;
+        JsonNode metricNode = fields.get("metric");
+        if (metricNode != null && metricNode.isTextual() && !metricNode.asText().isBlank()) {
+            resolution = resolve(metricNode.asText().trim(), config.metrics());
+            if (resolution == null) {
+                // Reported, and the rest of the entry still validated so that one run names every problem.
+                report.add(report.tree.location(YamlTree.child(path, "metric")), path,
+                        unknownMetric(metricNode.asText().trim(), config.metrics()));
+            }
+        }
+        if (resolution != null) {
+            fields.put("metric", resolution.metric());
+            MetricDeclaration declaration = resolution.declaration();
+            if (declaration != null && declaration.constraint() != null && !fields.has("constraint")) {
+                fields.put("constraint", declaration.constraint());
+                notes.add("constraint " + declaration.constraint() + " from the declaration of " + declaration.name());
+            }
+            if (declaration != null && !declaration.businessRules().isEmpty() && !fields.has("business_rules")) {
+                declaration.businessRules().forEach(fields.putArray("business_rules")::add);
+                notes.add("business_rules " + String.join(",", declaration.businessRules()) + " from the declaration of "
+                        + declaration.name());
+            }
+        }
+        Target target = parse(fields, path, report);
+        if (target == null || resolution == null) return;
+        YamlTree.Location at = report.tree.location(path);
+        targets.add(new ResolvedTarget(id != null ? id : target.defaultId(), target, resolution, report.source,
+                at == null ? 0 : at.line(), notes));
+    }
+
+    /**
+     * The contract's resolution of a metric named in a homeostasis entry, or null when nothing matches:
+     * a span SLI as named; a metric declared in {@code telemetry.metrics} (its type decides how it is
+     * judged: {@code histogram} is a distribution); an undeclared {@code *_success_rate} or
+     * {@code *_error_rate} is the span ratio of the entry's requirement.
+     */
+    public static MetricResolution resolve(String written, Map<String, MetricDeclaration> declared) {
+        if (SpanSli.of(written).isPresent()) {
+            return new MetricResolution(written, written, MetricResolution.Kind.SPAN_SLI, null);
+        }
+        MetricDeclaration declaration = declared.get(written);
+        if (declaration != null) {
+            return new MetricResolution(written, written, MetricResolution.Kind.DECLARED_METRIC, declaration);
+        }
+        if (written.endsWith("_success_rate") && written.length() > "_success_rate".length()) {
+            return new MetricResolution(written, SpanSli.SUCCESS_RATE.metric(), MetricResolution.Kind.SPAN_RATIO_BY_NAME, null);
+        }
+        if (written.endsWith("_error_rate") && written.length() > "_error_rate".length()) {
+            return new MetricResolution(written, SpanSli.ERROR_RATE.metric(), MetricResolution.Kind.SPAN_RATIO_BY_NAME, null);
+        }
+        return null;
+    }
+
+    private static String unknownMetric(String written, Map<String, MetricDeclaration> declared) {
+        List<String> candidates = Stream.concat(declared.keySet().stream(),
+                Arrays.stream(SpanSli.values()).map(SpanSli::metric)).toList();
+        String hint = Suggestions.closest(written, candidates).map(s -> " (did you mean '" + s + "'?)").orElse("");
+        return "'metric': unknown metric '" + written + "'" + hint + ": declare it in telemetry.metrics (with its type), "
+                + "or name a span SLI (" + SPAN_SLIS + ") or a *_success_rate / *_error_rate of the requirement's spans";
+    }
+
+    // ---------------------------------------------------------------- plain target documents
+
+    private static void readPlainTargets(String source, YamlTree document, List<ResolvedTarget> targets,
+                                         List<ConfigProblem> problems) {
+        Problems report = new Problems(source, document, problems);
+        JsonNode root = document.root();
+        if (root.isArray()) {
+            for (int i = 0; i < root.size(); i++) plainTarget(root.get(i), YamlTree.item("", i), report, targets);
+        } else if (root.isObject()) {
+            plainTarget(root, "", report, targets);
+        } else if (!root.isNull()) {
+            report.at("", "expected a target (a mapping), a list of targets, or config/observability.yml's telemetry section");
+        }
+    }
+
+    private static void plainTarget(JsonNode value, String path, Problems report, List<ResolvedTarget> targets) {
+        if (!value.isObject()) {
+            report.at(path, "a target must be a mapping (requirement, metric, target, operator, ...)");
+            return;
+        }
+        ObjectNode fields = ((ObjectNode) value).deepCopy();
+        String id = takeId(fields, path, report);
+        Target target = parse(fields, path, report);
+        if (target == null) return;
+        MetricResolution resolution = new MetricResolution(target.metric(), target.metric(),
+                SpanSli.of(target.metric()).isPresent() ? MetricResolution.Kind.SPAN_SLI
+                        : MetricResolution.Kind.UNDECLARED_METRIC, null);
+        YamlTree.Location at = report.tree.location(path);
+        targets.add(new ResolvedTarget(id != null ? id : target.defaultId(), target, resolution, report.source,
+                at == null ? 0 : at.line(), List.of()));
+    }
+
+    // ---------------------------------------------------------------- shared
+
+    /** {@code id} picks the target id; it is not a field of the target record, so it is taken out. */
+    private static String takeId(ObjectNode fields, String path, Problems report) {
+        JsonNode id = fields.remove(ID_FIELD);
+        if (id == null || id.isNull()) return null;
+        if (!id.isTextual() || id.asText().isBlank()) {
+            report.at(YamlTree.child(path, ID_FIELD), "'id' must be a non-empty string");
+            return null;
+        }
+        return id.asText().trim();
+    }
+
+    /** The one target validator, TargetParser; each problem it names is placed on its field's line. */
+    private static Target parse(ObjectNode fields, String path, Problems report) {
+        try {
+            return TargetParser.parse(fields);
+        } catch (InvalidTargetException e) {
+            for (String problem : e.problems()) {
+                Matcher field = QUOTED_FIELD.matcher(problem);
+                String fieldPath = field.find() ? YamlTree.child(path, field.group(1)) : path;
+                YamlTree.Location at = report.tree.location(fieldPath);
+                report.add(at != null ? at : report.tree.location(path), path, problem);
+            }
+            return null;
+        }
+    }
+
+    private static void checkUniqueIds(List<ResolvedTarget> targets, List<ConfigProblem> problems) {
+        Map<String, ResolvedTarget> seen = new LinkedHashMap<>();
+        for (ResolvedTarget target : targets) {
+            ResolvedTarget first = seen.putIfAbsent(target.id(), target);
+            if (first != null) {
+                problems.add(new ConfigProblem(target.source(), target.line(), 0, "", "target id '" + target.id()
+                        + "' is also defined at " + first.origin() + "; give one of them another 'id'"));
+            }
+        }
+    }
+
+    /** Collects problems of one document, each placed at its path's line. */
+    private static final class Problems {
+        final String source;
+        final YamlTree tree;
+        final List<ConfigProblem> problems;
+
+        Problems(String source, YamlTree tree, List<ConfigProblem> problems) {
+            this.source = source;
+            this.tree = tree;
+            this.problems = problems;
+        }
+
+        void at(String path, String message) {
+            problems.add(ConfigProblem.at(source, tree.location(path), path, message));
+        }
+
+        void add(YamlTree.Location location, String path, String message) {
+            problems.add(ConfigProblem.at(source, location, path, message));
+        }
+
+        String requiredText(JsonNode node, String path, String field) {
+            JsonNode value = node.get(field);
+            if (value == null || value.isNull()) {
+                at(path, "missing required field '" + field + "'");
+                return null;
+            }
+            if (!value.isTextual() || value.asText().isBlank()) {
+                at(YamlTree.child(path, field), "'" + field + "' must be a non-empty string");
+                return null;
+            }
+            return value.asText().trim();
+        }
+
+        String optionalText(JsonNode node, String path, String field) {
+            JsonNode value = node.get(field);
+            if (value == null || value.isNull()) return null;
+            if (!value.isValueNode()) {
+                at(YamlTree.child(path, field), "'" + field + "' must be a string");
+                return null;
+            }
+            return value.asText();
+        }
+    }
+}

@@ -1,0 +1,294 @@
+package io.homeostat.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.homeostat.model.Operator;
+import io.homeostat.testing.SeedFiles;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Reading config/observability.yml and plain target files: resolution, ids, and every problem with its line. */
+class TargetFilesTest {
+    static final Map<String, String> SEED_ENV = SeedFiles.ENV;
+
+    static String seed() {
+        return SeedFiles.observabilityYml();
+    }
+
+    static TargetFiles.Loaded load(String text, Map<String, String> env) throws ConfigException {
+        return TargetFiles.load(List.of(new TargetFiles.Source("config/observability.yml", text)), new Variables(env));
+    }
+
+    static List<ConfigProblem> problems(String text, Map<String, String> env) {
+        try {
+            load(text, env);
+        } catch (ConfigException e) {
+            return e.problems();
+        }
+        throw new AssertionError("expected problems in:\n" + text);
+    }
+
+    static int lineOf(String text, String needle) {
+        return SeedFiles.lineOf(text, needle);
+    }
+
+    @Test
+    void theSeedFileResolvesAsTheContractSays() throws Exception {
+        TargetFiles.Loaded loaded = load(seed(), SEED_ENV);
+
+        assertThat(loaded.targets()).extracting(ResolvedTarget::id)
+                .containsExactly("REQ-NFR-PERF-001/login_latency_ms", "REQ-F-AUTH-001/span.success_rate");
+
+        ResolvedTarget latency = loaded.targets().get(0);
+        assertThat(latency.target().metric()).isEqualTo("login_latency_ms");
+        assertThat(latency.resolution().kind()).isEqualTo(MetricResolution.Kind.DECLARED_METRIC);
+        assertThat(latency.resolution().declaration().type()).isEqualTo(MetricType.HISTOGRAM);
+        assertThat(latency.resolution().distribution()).isTrue();
+        assertThat(latency.resolution().thresholdMeaning(latency.target())).isEqualTo(MetricResolution.ThresholdMeaning.SHARE);
+        assertThat(latency.target().target()).isEqualTo(500.0);
+        assertThat(latency.target().operator()).isEqualTo(Operator.LT);
+        assertThat(latency.target().alertThreshold()).isEqualTo(0.95);
+        assertThat(latency.target().constraint()).as("inherited from the metric's declaration").isEqualTo("C-001");
+        assertThat(latency.line()).isEqualTo(lineOf(seed(), "REQ-NFR-PERF-001:"));
+        assertThat(latency.resolution().explain(latency.target()))
+                .contains("OTLP histogram", "a distribution", "share of events that must be lt 500", "p95");
+
+        ResolvedTarget success = loaded.targets().get(1);
+        assertThat(success.target().metric()).isEqualTo("span.success_rate");
+        assertThat(success.resolution().written()).isEqualTo("login_success_rate");
+        assertThat(success.resolution().kind()).isEqualTo(MetricResolution.Kind.SPAN_RATIO_BY_NAME);
+        assertThat(success.resolution().distribution()).isFalse();
+        assertThat(success.resolution().thresholdMeaning(success.target()))
+                .isEqualTo(MetricResolution.ThresholdMeaning.ALERT_LEVEL);
+        assertThat(success.target().target()).isEqualTo(0.99);
+        assertThat(success.target().operator()).isEqualTo(Operator.GTE);
+        assertThat(success.target().alertThreshold()).isEqualTo(0.98);
+        assertThat(success.resolution().explain(success.target()))
+                .contains("login_success_rate -> span.success_rate", "not declared in telemetry.metrics", "alert level");
+
+        assertThat(loaded.config().serviceName()).isEqualTo("customer-portal");
+        assertThat(loaded.config().environment()).isEqualTo("production");
+        assertThat(loaded.config().globalTags()).containsEntry("version", "1.4.2");
+        assertThat(loaded.config().metrics()).containsOnlyKeys("login_attempts", "login_latency_ms", "account_lockouts");
+    }
+
+    @Test
+    void theSeedFileNeedsItsVariablesAndSaysWhichLineUsesThem() throws Exception {
+        List<ConfigProblem> problems = problems(seed(), Map.of("VERSION", "1.4.2"));
+        assertThat(problems).isNotEmpty().allSatisfy(p -> assertThat(p.message()).contains("ENV is not set"));
+        assertThat(problems).extracting(ConfigProblem::line)
+                .containsExactly(lineOf(seed(), "environment: \"${ENV}\""), lineOf(seed(), "    environment: \"${ENV}\""));
+        assertThat(problems.get(0).toString()).startsWith("config/observability.yml:" + lineOf(seed(), "environment: \"${ENV}\"") + ":");
+    }
+
+    @Test
+    void aBrokenFileNamesEveryProblemWithItsLineAndField() throws Exception {
+        String broken = SeedFiles.broken();
+        List<ConfigProblem> problems = problems(broken, SEED_ENV);
+        assertThat(problems).extracting(ConfigProblem::toString).anySatisfy(p -> assertThat(p)
+                .startsWith("config/observability.yml:" + lineOf(broken, "operator: \"below\"") + ":")
+                .contains("telemetry.homeostasis.REQ-NFR-PERF-001", "'operator'", "unknown operator 'below'"));
+        assertThat(problems).extracting(ConfigProblem::toString).anySatisfy(p -> assertThat(p)
+                .startsWith("config/observability.yml:" + lineOf(broken, "alert_treshold") + ":")
+                .contains("unknown field 'alert_treshold' (did you mean 'alert_threshold'?)"));
+        assertThat(problems).extracting(ConfigProblem::toString).anySatisfy(p -> assertThat(p)
+                .startsWith("config/observability.yml:" + lineOf(broken, "target: \"high\"") + ":")
+                .contains("'target' must be a number"));
+        assertThat(problems).extracting(ConfigProblem::toString).anySatisfy(p -> assertThat(p)
+                .startsWith("config/observability.yml:" + lineOf(broken, "login_sucess_count") + ":")
+                .contains("unknown metric 'login_sucess_count'", "declare it in telemetry.metrics"));
+        assertThat(problems).extracting(ConfigProblem::toString).anySatisfy(p -> assertThat(p)
+                .startsWith("config/observability.yml:" + lineOf(broken, "REQ-F-AUTH-002:") + ":")
+                .contains("missing required field 'metric'"));
+        assertThat(problems).hasSize(5);
+    }
+
+    @Test
+    void anUnquotedVariableIsTypedAfterExpansionAQuotedOneStaysText() {
+        String file = """
+                telemetry:
+                  homeostasis:
+                    REQ-NFR-PERF-001:
+                      metric: span.duration_ms
+                      target: ${LATENCY_MS:-500}
+                      operator: lt
+                      window: ${WINDOW:-5m}
+                    REQ-F-AUTH-001:
+                      metric: span.success_rate
+                      target: "${SUCCESS:-0.99}"
+                      operator: gte
+                """;
+        List<ConfigProblem> problems = problems(file, Map.of());
+        assertThat(problems).singleElement().satisfies(p -> {
+            assertThat(p.line()).isEqualTo(10);
+            assertThat(p.message()).contains("'target' must be a number, not string \"0.99\"");
+        });
+    }
+
+    @Test
+    void variablesTakeTheirValuesFromTheEnvironment() throws Exception {
+        String file = """
+                telemetry:
+                  homeostasis:
+                    REQ-NFR-PERF-001:
+                      metric: span.duration_ms
+                      target: ${LATENCY_MS:-500}
+                      operator: lt
+                """;
+        assertThat(load(file, Map.of()).targets().get(0).target().target()).isEqualTo(500.0);
+        assertThat(load(file, Map.of("LATENCY_MS", "250")).targets().get(0).target().target()).isEqualTo(250.0);
+    }
+
+    @Test
+    void severalTargetsPerRequirementAndChosenIds() throws Exception {
+        String file = """
+                telemetry:
+                  metrics:
+                    - name: account_lockouts
+                      type: counter
+                      business_rule: BR-003
+                  homeostasis:
+                    REQ-F-AUTH-001:
+                      - metric: login_success_rate
+                        target: 0.99
+                        operator: gte
+                      - id: auth/lockouts
+                        metric: account_lockouts
+                        target: 5
+                        operator: lte
+                      - metric: checkout_error_rate
+                        target: 0.01
+                        operator: lt
+                """;
+        List<ResolvedTarget> targets = load(file, Map.of()).targets();
+        assertThat(targets).extracting(ResolvedTarget::id)
+                .containsExactly("REQ-F-AUTH-001/span.success_rate", "auth/lockouts", "REQ-F-AUTH-001/span.error_rate");
+        assertThat(targets.get(1).target().businessRules()).containsExactly("BR-003");
+        assertThat(targets.get(1).notes()).singleElement().asString().contains("BR-003");
+        assertThat(targets.get(1).line()).isEqualTo(11);
+    }
+
+    @Test
+    void twoTargetsWithOneIdAreAProblem() {
+        String file = """
+                telemetry:
+                  homeostasis:
+                    REQ-F-AUTH-001:
+                      - metric: login_success_rate
+                        target: 0.99
+                        operator: gte
+                      - metric: span.success_rate
+                        target: 0.95
+                        operator: gte
+                """;
+        assertThat(problems(file, Map.of())).singleElement().satisfies(p -> {
+            assertThat(p.line()).isEqualTo(7);
+            assertThat(p.message()).contains("target id 'REQ-F-AUTH-001/span.success_rate' is also defined at config/observability.yml:4");
+        });
+    }
+
+    @Test
+    void aRequirementFieldMustMatchItsKey() {
+        String file = """
+                telemetry:
+                  homeostasis:
+                    REQ-F-AUTH-001:
+                      requirement: REQ-F-AUTH-002
+                      metric: span.success_rate
+                      target: 0.99
+                      operator: gte
+                """;
+        assertThat(problems(file, Map.of())).singleElement().satisfies(p -> {
+            assertThat(p.line()).isEqualTo(4);
+            assertThat(p.message()).contains("is under REQ-F-AUTH-001");
+        });
+    }
+
+    @Test
+    void unknownMetricTypesAndDuplicateKeysAreNamed() {
+        String file = """
+                telemetry:
+                  metrics:
+                    - name: login_latency_ms
+                      type: histgram
+                  homeostasis:
+                    REQ-F-AUTH-001:
+                      metric: span.success_rate
+                      target: 0.99
+                      target: 0.98
+                      operator: gte
+                """;
+        List<ConfigProblem> problems = problems(file, Map.of());
+        assertThat(problems).extracting(ConfigProblem::line).containsExactly(4, 9);
+        assertThat(problems.get(0).message()).contains("unknown metric type 'histgram'", "histogram");
+        assertThat(problems.get(1).message()).contains("duplicate key 'target' (first at line 8)");
+    }
+
+    @Test
+    void notValidYamlIsAProblemWithItsLine() {
+        String file = """
+                telemetry:
+                  homeostasis:
+                    REQ-F-AUTH-001:
+                      metric: [span.success_rate
+                      target: 0.99
+                """;
+        assertThat(problems(file, Map.of())).singleElement().satisfies(p -> {
+            assertThat(p.line()).isGreaterThanOrEqualTo(4);
+            assertThat(p.message()).startsWith("not valid YAML");
+        });
+    }
+
+    @Test
+    void plainTargetDocumentsUseTheirIdOrRequirementAndMetric() throws Exception {
+        String yaml = """
+                id: latency
+                requirement: REQ-NFR-PERF-001
+                metric: span.duration_ms
+                target: 500
+                operator: lt
+                alert_threshold: 0.95
+                ---
+                - requirement: REQ-F-AUTH-001
+                  metric: span.success_rate
+                  target: 0.99
+                  operator: gte
+                - requirement: REQ-F-AUTH-001
+                  metric: login_success_rate
+                  target: 0.99
+                  operator: gte
+                """;
+        String json = """
+                [{"requirement": "REQ-F-CHECKOUT-001", "metric": "span.error_rate", "target": 0.01, "operator": "lt"}]
+                """;
+        TargetFiles.Loaded loaded = TargetFiles.load(List.of(new TargetFiles.Source("targets.yaml", yaml),
+                new TargetFiles.Source("more.json", json)), new Variables(Map.of()));
+        assertThat(loaded.config()).isNull();
+        assertThat(loaded.targets()).extracting(ResolvedTarget::id).containsExactly("latency",
+                "REQ-F-AUTH-001/span.success_rate", "REQ-F-AUTH-001/login_success_rate", "REQ-F-CHECKOUT-001/span.error_rate");
+        assertThat(loaded.targets().get(2).target().metric()).as("plain targets are taken as written")
+                .isEqualTo("login_success_rate");
+        assertThat(loaded.targets().get(2).resolution().kind()).isEqualTo(MetricResolution.Kind.UNDECLARED_METRIC);
+        assertThat(loaded.targets().get(3).origin()).isEqualTo("more.json:1");
+    }
+
+    @Test
+    void aPlainTargetWithAProblemIsNamedByDocumentLine() {
+        String yaml = """
+                requirement: REQ-F-AUTH-001
+                metric: span.success_rate
+                target: 0.99
+                operator: gte
+                ---
+                requirement: REQ-F-AUTH-002
+                metric: span.success_rate
+                target: 0.99
+                operator: greater
+                """;
+        assertThatThrownBy(() -> TargetFiles.load(List.of(new TargetFiles.Source("t.yaml", yaml)), new Variables(Map.of())))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).singleElement()
+                        .satisfies(p -> assertThat(p.toString()).startsWith("t.yaml:9:").contains("unknown operator 'greater'")));
+    }
+}

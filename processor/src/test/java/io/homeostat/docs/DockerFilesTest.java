@@ -1,0 +1,134 @@
+package io.homeostat.docs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.homeostat.cli.Homeostat;
+import io.homeostat.config.ConfigProblem;
+import io.homeostat.config.Variables;
+import io.homeostat.config.YamlTree;
+import io.homeostat.testing.RepoFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * docker/ cannot be built or run here (no Docker engine), so what can be checked without one is checked:
+ * the compose file parses and refers to files, images and commands that exist; the Dockerfile copies the
+ * jar the build makes and runs as a non-root user.
+ */
+class DockerFilesTest {
+    private static final Path DOCKER = RepoFiles.resolve("docker");
+
+    static JsonNode compose() throws IOException {
+        List<ConfigProblem> problems = new ArrayList<>();
+        // Compose interpolates ${VAR:-default} itself; with an empty environment the defaults apply.
+        List<YamlTree> documents = YamlTree.read("compose.yaml", Files.readString(DOCKER.resolve("compose.yaml")),
+                new Variables(Map.of()), problems);
+        assertThat(problems).as("compose.yaml parses").isEmpty();
+        assertThat(documents).hasSize(1);
+        return documents.get(0).root();
+    }
+
+    static List<String> dockerfile() throws IOException {
+        return Files.readAllLines(DOCKER.resolve("Dockerfile")).stream()
+                .filter(l -> !l.isBlank() && !l.stripLeading().startsWith("#")).toList();
+    }
+
+    @Test
+    void composeHasAKraftBrokerTheProcessorAndAOneShotApply() throws Exception {
+        JsonNode services = compose().path("services");
+        assertThat(services.fieldNames()).toIterable().containsExactlyInAnyOrder("kafka", "targets", "homeostat");
+
+        JsonNode kafka = services.path("kafka");
+        String kafkaVersion = pomProperty("kafka.version");
+        assertThat(kafka.path("image").asText()).as("the broker of the Kafka version we build against")
+                .isEqualTo("apache/kafka:" + kafkaVersion);
+        assertThat(kafka.path("environment").path("KAFKA_PROCESS_ROLES").asText()).isEqualTo("broker,controller");
+        assertThat(kafka.path("environment").path("KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR").asInt()).isEqualTo(1);
+        assertThat(kafka.path("healthcheck").path("test").toString()).contains("kafka-broker-api-versions.sh");
+
+        for (String name : List.of("targets", "homeostat")) {
+            JsonNode service = services.path(name);
+            assertThat(service.path("build").path("dockerfile").asText()).isEqualTo("docker/Dockerfile");
+            Path context = DOCKER.resolve(service.path("build").path("context").asText()).normalize();
+            assertThat(context.resolve(service.path("build").path("dockerfile").asText())).isRegularFile();
+            assertThat(context).isEqualTo(RepoFiles.root());
+            assertThat(service.path("environment").path("HOMEOSTAT_BOOTSTRAP_SERVERS").asText()).isEqualTo("kafka:9092");
+            assertThat(service.path("depends_on").path("kafka").path("condition").asText()).isEqualTo("service_healthy");
+            assertThat(commandParses(service.path("command"))).as("%s's command is a homeostat command", name).isTrue();
+        }
+
+        JsonNode targets = services.path("targets");
+        assertThat(targets.path("command")).extracting(JsonNode::asText)
+                .containsExactly("targets", "apply", "-f", "/config/observability.yml");
+        assertThat(targets.path("restart").asText()).isEqualTo("no");
+        String volume = targets.path("volumes").get(0).asText();
+        assertThat(volume).endsWith(":/config:ro");
+        Path mounted = DOCKER.resolve(volume.substring(0, volume.indexOf(':'))).normalize();
+        assertThat(mounted.resolve("observability.yml")).as("the mounted config has the file the command applies").isRegularFile();
+        assertThat(targets.path("environment").path("ENV").asText()).as("the seed needs ${ENV}").isNotBlank();
+        assertThat(targets.path("environment").path("VERSION").asText()).as("the seed needs ${VERSION}").isNotBlank();
+
+        JsonNode processor = services.path("homeostat");
+        assertThat(processor.path("command")).extracting(JsonNode::asText).containsExactly("run");
+        assertThat(processor.path("depends_on").path("targets").path("condition").asText())
+                .isEqualTo("service_completed_successfully");
+        assertThat(compose().path("volumes").has("homeostat-state")).isTrue();
+    }
+
+    private static boolean commandParses(JsonNode command) {
+        List<String> args = new ArrayList<>();
+        command.forEach(a -> args.add(a.asText()));
+        try {
+            Homeostat.commandLine(Map.of()).parseArgs(args.toArray(String[]::new));
+            return true;
+        } catch (CommandLine.ParameterException e) {
+            return false;
+        }
+    }
+
+    @Test
+    void theDockerfileCopiesTheBuiltJarAndRunsAsNonRoot() throws Exception {
+        List<String> lines = dockerfile();
+        assertThat(lines.get(0)).as("a JRE base, not a JDK").matches("FROM eclipse-temurin:17-jre\\S*");
+
+        String copy = lines.stream().filter(l -> l.startsWith("COPY ")).findFirst().orElseThrow();
+        String[] parts = copy.split("\\s+");
+        assertThat(parts[1]).isEqualTo("processor/target/homeostat.jar");
+        assertThat(Files.readString(RepoFiles.resolve("processor/pom.xml")))
+                .as("the shaded jar is processor/target/homeostat.jar").contains("<finalName>homeostat</finalName>");
+        String jarInImage = parts[2];
+
+        String user = lines.stream().filter(l -> l.startsWith("USER ")).reduce((a, b) -> b).orElseThrow();
+        String who = user.substring(5).trim().split(":")[0];
+        assertThat(who).isNotIn("root", "0");
+        int userLine = lines.indexOf(user);
+        int entrypointLine = lines.indexOf(lines.stream().filter(l -> l.startsWith("ENTRYPOINT")).findFirst().orElseThrow());
+        assertThat(userLine).as("USER before ENTRYPOINT").isLessThan(entrypointLine);
+        assertThat(lines.get(entrypointLine)).contains("\"java\"", "\"-jar\"", "\"" + jarInImage + "\"");
+        assertThat(lines).anySatisfy(l -> assertThat(l).contains("useradd").contains("--uid " + who));
+
+        String cmd = lines.stream().filter(l -> l.startsWith("CMD ")).findFirst().orElseThrow();
+        assertThat(cmd).isEqualTo("CMD [\"run\"]");
+    }
+
+    @Test
+    void theBuildContextKeepsTheJar() throws IOException {
+        List<String> ignore = Files.readAllLines(RepoFiles.resolve(".dockerignore"));
+        assertThat(ignore).contains("*", "!processor/target/homeostat.jar");
+    }
+
+    private static String pomProperty(String name) throws IOException {
+        Matcher m = Pattern.compile("<" + Pattern.quote(name) + ">([^<]+)</").matcher(Files.readString(RepoFiles.resolve("pom.xml")));
+        assertThat(m.find()).isTrue();
+        return m.group(1);
+    }
+}
