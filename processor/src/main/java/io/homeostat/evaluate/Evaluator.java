@@ -22,6 +22,15 @@ public final class Evaluator {
         return distribution && alertThreshold != null && alertThreshold > 0 && alertThreshold < 1;
     }
 
+    /**
+     * The quantile that is the share threshold's {@code actual}: "95 % of events lt 500" holds exactly when
+     * p95 is below 500; for a lower bound ("95 % of events gt 100") it is p5 that must be above it.
+     */
+    public static double shareQuantile(Target target) {
+        double share = target.alertThreshold();
+        return target.operator() == Operator.GT || target.operator() == Operator.GTE ? 1 - share : share;
+    }
+
     // Implements: REQ-RUNTIME-002 (deviation detection with severity by deviation percent)
     public static Verdict judge(Target target, Measurement m, long windowStart, long windowEnd) {
         if (m.events() == 0) {

@@ -19,7 +19,7 @@ public final class SpanMeasurer {
                 var durations = window.durationsMs();
                 boolean share = Evaluator.thresholdIsShare(target.alertThreshold(), true);
                 double actual = events == 0 ? Double.NaN
-                        : share ? durations.quantile(target.alertThreshold()) : durations.mean();
+                        : share ? durations.quantile(Evaluator.shareQuantile(target)) : durations.mean();
                 Double good = events == 0 ? null
                         : durations.fractionSatisfying(target.operator(), target.target(), target.tolerance());
                 yield new Measurement(actual, good, true, events, slowestTraceIds(window));

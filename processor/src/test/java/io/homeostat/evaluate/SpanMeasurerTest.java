@@ -29,6 +29,17 @@ class SpanMeasurerTest {
     }
 
     @Test
+    void aLowerBoundShareReportsTheLowQuantile() {
+        // "95 % of calls take at least 5 ms" (a cache that answers too fast is broken): p5 must be >= 5
+        var target = Targets.parse("""
+                {"requirement": "R", "metric": "span.duration_ms", "target": 5, "operator": "gte", "alert_threshold": 0.95}""");
+        Measurement m = SpanMeasurer.measure(SpanSli.DURATION_MS, target, hundredSpans(), Duration.ofMinutes(1));
+        assertThat(m.actual()).isCloseTo(5.0, within(5.0 * 0.2)); // p5 of 1..100
+        assertThat(m.goodRatio()).isCloseTo(0.96, within(0.011)); // 5..100
+        assertThat(Evaluator.judge(target, m, 0, 1).state()).isEqualTo(Verdict.State.OK);
+    }
+
+    @Test
     void durationWithoutShareThresholdIsTheMean() {
         var target = Targets.parse("""
                 {"requirement": "R", "metric": "span.duration_ms", "target": 90, "operator": "lt"}""");
