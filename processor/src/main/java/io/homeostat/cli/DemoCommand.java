@@ -1,6 +1,5 @@
 package io.homeostat.cli;
 
-import io.homeostat.demo.DemoTargets;
 import io.homeostat.demo.KafkaMetricExporter;
 import io.homeostat.demo.KafkaSpanExporter;
 import io.homeostat.demo.LoginTraffic;
@@ -42,32 +41,31 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code homeostat demo}: applies the seed's two targets, sends login traffic that is healthy, then
- * degraded, then healthy again, and prints the alerts, production issues and feedback intents a running
+ * {@code homeostat demo}: sends the seed's login traffic that is healthy, then degraded, then healthy
+ * again, and prints the alerts, production issues and feedback intents a running
  * processor publishes. Exits 0 when every alert that fired was resolved again and the failed logins
  * became a production issue with its intent, so it doubles as an end-to-end check.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Send healthy, then degraded, then recovered OTLP login traffic (spans and the seed's metrics, "
                 + "recorded with the OpenTelemetry SDK) and print the alerts, production issues and feedback intents "
-                + "(needs `homeostat run`)."})
+                + "(needs `homeostat run`, and the seed's targets: "
+                + "`ENV=demo VERSION=demo homeostat targets apply -f config/observability.yml`)."})
 public final class DemoCommand implements Callable<Integer> {
     @Mixin KafkaOptions kafka;
     @Mixin TopicOptions topicOptions;
 
     @Option(names = "--healthy", defaultValue = "30s", converter = DurationConverter.class, description = "Healthy phase (default: ${DEFAULT-VALUE}).")
     Duration healthy;
-    @Option(names = "--degraded", defaultValue = "45s", converter = DurationConverter.class, description = "Degraded phase (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--degraded", defaultValue = "60s", converter = DurationConverter.class, description = "Degraded phase (default: ${DEFAULT-VALUE}).")
     Duration degraded;
-    @Option(names = "--recovered", defaultValue = "45s", converter = DurationConverter.class, description = "Recovered phase (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--recovered", defaultValue = "75s", converter = DurationConverter.class, description = "Recovered phase (default: ${DEFAULT-VALUE}).")
     Duration recovered;
-    @Option(names = "--settle", defaultValue = "60s", converter = DurationConverter.class,
+    @Option(names = "--settle", defaultValue = "90s", converter = DurationConverter.class,
             description = "After the traffic, how long to wait for open alerts to resolve (default: ${DEFAULT-VALUE}).")
     Duration settle;
     @Option(names = "--rate", defaultValue = "40", description = "Logins per second (default: ${DEFAULT-VALUE}).")
     int rate;
-    @Option(names = "--window", defaultValue = "20s", description = "Window of the demo targets (default: ${DEFAULT-VALUE}).")
-    String window;
     @Option(names = "--encoding", defaultValue = "protobuf", description = "OTLP encoding: protobuf or json (default: ${DEFAULT-VALUE}).")
     OtlpEncoding encoding;
     @Option(names = "--json", description = "Also print each alert's, issue's and intent's full JSON record.")
@@ -86,7 +84,6 @@ public final class DemoCommand implements Callable<Integer> {
         Properties base = kafka.clientProperties();
         TopicProvisioner.ensure(base, TopicProvisioner.contractTopics(topics, 3, (short) -1));
         try (KafkaProducer<byte[], byte[]> producer = producer(base)) {
-            applyTargets(producer, topics.targets());
             AtomicBoolean stop = new AtomicBoolean(false);
             Thread printer = startPrinter(base, topics, stop);
             try {
@@ -107,15 +104,6 @@ public final class DemoCommand implements Callable<Integer> {
         return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
-    private void applyTargets(KafkaProducer<byte[], byte[]> producer, String topic) throws Exception {
-        for (Map.Entry<String, String> target : DemoTargets.targets(window).entrySet()) {
-            producer.send(new ProducerRecord<>(topic, target.getKey().getBytes(StandardCharsets.UTF_8),
-                    target.getValue().getBytes(StandardCharsets.UTF_8))).get(30, TimeUnit.SECONDS);
-            say("applied target " + target.getKey());
-        }
-    }
-
-    /** Prints what the processor publishes on the alerts, issues and intents topics from now on. */
     private Thread startPrinter(Properties base, Topics topics, AtomicBoolean stop) {
         Properties props = new Properties();
         props.putAll(base);

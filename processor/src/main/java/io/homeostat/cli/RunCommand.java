@@ -105,10 +105,11 @@ public final class RunCommand implements Callable<Integer> {
                         + "alerts to {}, status to {}, dead letters to {}", applicationId, kafka.bootstrapServers(),
                 processingGuarantee, Durations.format(slice), Durations.format(grace), topics.spans(), topics.metrics(),
                 topics.targets(), topics.alerts(), topics.status(), topics.deadLetters());
-        LOG.info("Runtime: alert_on_deviation={}, auto_generate_intents={}, feedback_loop_enabled={}, issue quiet period {}; "
-                        + "logs from {}, issues to {}, intents to {}", settings.runtime().alertOnDeviation(),
+        LOG.info("Runtime: alert_on_deviation={}, auto_generate_intents={}, feedback_loop_enabled={}, require_req_tags={}, "
+                        + "issue quiet period {}; logs from {}, issues to {}, intents to {}", settings.runtime().alertOnDeviation(),
                 settings.runtime().autoGenerateIntents(), settings.runtime().feedbackLoopEnabled(),
-                Durations.format(settings.runtime().issueQuietPeriod()), topics.logs(), topics.issues(), topics.intents());
+                settings.runtime().requireReqTags(), Durations.format(settings.runtime().issueQuietPeriod()), topics.logs(),
+                topics.issues(), topics.intents());
 
         CountDownLatch stopped = new CountDownLatch(1);
         AtomicBoolean failed = new AtomicBoolean(false);

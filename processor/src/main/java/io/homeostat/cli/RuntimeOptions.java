@@ -6,7 +6,7 @@ import picocli.CommandLine.Option;
 
 /**
  * The seed's runtime switches ({@code alert_on_deviation}, {@code auto_generate_intents},
- * {@code feedback_loop_enabled}) and the production-issue clock; each also from {@code HOMEOSTAT_<OPTION>},
+ * {@code feedback_loop_enabled}, {@code require_req_tags}) and the production-issue clock; each also from {@code HOMEOSTAT_<OPTION>},
  * e.g. {@code HOMEOSTAT_AUTO_GENERATE_INTENTS=false}.
  */
 public final class RuntimeOptions {
@@ -31,8 +31,13 @@ public final class RuntimeOptions {
             description = "How long a resolved issue is remembered, so that a recurrence reopens it (default: ${DEFAULT-VALUE}).")
     Duration issueRetention;
 
+    @Option(names = "--require-req-tags", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Expect every service to tag its telemetry with a requirement: warn about each service that "
+                    + "sends telemetry without one (it is counted on the status topic either way) (default: ${DEFAULT-VALUE}).")
+    boolean requireReqTags;
+
     public RuntimeSettings settings() {
         return new RuntimeSettings(alertOnDeviation, autoGenerateIntents, feedbackLoopEnabled, issueQuietPeriod,
-                issueRetention);
+                issueRetention, requireReqTags);
     }
 }

@@ -7,13 +7,8 @@ import io.opentelemetry.sdk.metrics.InstrumentType;
 import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
 import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.metrics.export.MetricExporter;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * An OpenTelemetry SDK metric exporter that writes each collection as one OTLP
@@ -21,26 +16,14 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * Collector's Kafka exporter would. Cumulative temporality, the SDK's (and Prometheus') default.
  */
 public final class KafkaMetricExporter implements MetricExporter {
-    private final Producer<byte[], byte[]> producer;
-    private final String topic;
-    private final OtlpEncoding encoding;
+    private final OtlpKafkaSink sink;
 
     public KafkaMetricExporter(Producer<byte[], byte[]> producer, String topic, OtlpEncoding encoding) {
-        this.producer = producer;
-        this.topic = topic;
-        this.encoding = encoding;
+        this.sink = new OtlpKafkaSink(producer, topic, encoding);
     }
 
     public static byte[] marshal(Collection<MetricData> metrics, OtlpEncoding encoding) {
-        MetricsRequestMarshaler marshaler = MetricsRequestMarshaler.create(metrics);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(marshaler.getBinarySerializedSize() + 64);
-        try {
-            if (encoding == OtlpEncoding.JSON) marshaler.writeJsonTo(out);
-            else marshaler.writeBinaryTo(out);
-        } catch (IOException e) {
-            throw new IllegalStateException("OTLP marshaling failed", e);
-        }
-        return out.toByteArray();
+        return OtlpKafkaSink.marshal(MetricsRequestMarshaler.create(metrics), encoding);
     }
 
     @Override
@@ -51,26 +34,16 @@ public final class KafkaMetricExporter implements MetricExporter {
     @Override
     public CompletableResultCode export(Collection<MetricData> metrics) {
         if (metrics.isEmpty()) return CompletableResultCode.ofSuccess();
-        CompletableResultCode result = new CompletableResultCode();
-        RecordHeaders headers = new RecordHeaders();
-        headers.add("content-type", encoding.contentType().getBytes(StandardCharsets.UTF_8));
-        producer.send(new ProducerRecord<byte[], byte[]>(topic, null, null, marshal(metrics, encoding), headers),
-                (metadata, error) -> {
-                    if (error == null) result.succeed();
-                    else result.failExceptionally(error);
-                });
-        return result;
+        return sink.send(marshal(metrics, sink.encoding()));
     }
 
     @Override
     public CompletableResultCode flush() {
-        producer.flush();
-        return CompletableResultCode.ofSuccess();
+        return sink.flush();
     }
 
     @Override
     public CompletableResultCode shutdown() {
-        producer.flush();
-        return CompletableResultCode.ofSuccess();
+        return sink.flush();
     }
 }

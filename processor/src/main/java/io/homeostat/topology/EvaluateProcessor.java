@@ -70,6 +70,7 @@ final class EvaluateProcessor implements Processor<String, RequirementEvent, Str
     private final long sliceMs;
     private final long graceMs;
     private final long statusIntervalMs;
+    private final boolean requireReqTags;
     private ProcessorContext<String, Emitted> context;
     private RequirementWindows windows;
     private KeyValueStore<String, byte[]> targetStore;
@@ -101,10 +102,11 @@ final class EvaluateProcessor implements Processor<String, RequirementEvent, Str
     /** When a target appeared, and when its data was last seen (event time); for no-data. */
     record TargetState(long appliedAt, long lastSeen) {}
 
-    EvaluateProcessor(long sliceMs, long graceMs, long statusIntervalMs) {
+    EvaluateProcessor(long sliceMs, long graceMs, long statusIntervalMs, boolean requireReqTags) {
         this.sliceMs = sliceMs;
         this.graceMs = graceMs;
         this.statusIntervalMs = statusIntervalMs;
+        this.requireReqTags = requireReqTags;
     }
 
     @Override
@@ -219,6 +221,12 @@ final class EvaluateProcessor implements Processor<String, RequirementEvent, Str
                 (before == null ? 0 : before.spans()) + counts.spans(),
                 (before == null ? 0 : before.dataPoints()) + counts.dataPoints(),
                 (before == null ? 0 : before.logRecords()) + counts.logRecords(), Timestamps.format(seenAt));
+        if (before == null && requireReqTags) {
+            // Implements: REQ-RUNTIME-001 (require_req_tags: untagged telemetry is reported, not ignored)
+            LOG.warn("Service {} sends telemetry without a requirement attribute (require_req_tags): it cannot be judged "
+                    + "against any target; counted on the status topic as {}", counts.service(),
+                    UnattributedStatus.key(counts.service()));
+        }
         unattributed.put(counts.service(), after);
         unattributedStore.put(counts.service(), bytes(after));
         unattributedChanged.add(counts.service());

@@ -99,7 +99,8 @@ public final class HomeostatTopology {
         Map<String, KStream<String, Emitted>> emitted = routed.get("routed-requirement-events")
                 .mapValues(value -> (RequirementEvent) value, Named.as("as-requirement-event"))
                 .repartition(Repartitioned.with(Serdes.String(), new RequirementEventSerde()).withName(REQUIREMENT_EVENTS))
-                .process(() -> new EvaluateProcessor(sliceMs, settings.graceMs(), settings.statusInterval().toMillis()),
+                .process(() -> new EvaluateProcessor(sliceMs, settings.graceMs(), settings.statusInterval().toMillis(),
+                                runtime.requireReqTags()),
                         Named.as("evaluate"), EvaluateProcessor.STORES)
                 .split(Named.as("emitted-"))
                 .branch((key, value) -> value instanceof Emitted.AlertChange, Branched.as("alerts"))

@@ -16,9 +16,12 @@ import java.time.Duration;
  * @param issueQuietPeriod    an open issue with no occurrence for this long (wall clock) is resolved
  * @param issueRetention      a resolved issue's state is kept this long, so that a recurrence reopens it with
  *                            its history (and no new intent); after that a recurrence starts afresh
+ * @param requireReqTags      every service is expected to tag its telemetry with a requirement: a service
+ *                            that sends telemetry without one is logged as a warning (it is counted on the
+ *                            status topic either way)
  */
 public record RuntimeSettings(boolean alertOnDeviation, boolean autoGenerateIntents, boolean feedbackLoopEnabled,
-                              Duration issueQuietPeriod, Duration issueRetention) {
+                              Duration issueQuietPeriod, Duration issueRetention, boolean requireReqTags) {
     public static final Duration DEFAULT_ISSUE_QUIET_PERIOD = Duration.ofMinutes(30);
     public static final Duration DEFAULT_ISSUE_RETENTION = Duration.ofDays(7);
 
@@ -32,7 +35,7 @@ public record RuntimeSettings(boolean alertOnDeviation, boolean autoGenerateInte
     }
 
     public static RuntimeSettings defaults() {
-        return new RuntimeSettings(true, true, true, DEFAULT_ISSUE_QUIET_PERIOD, DEFAULT_ISSUE_RETENTION);
+        return new RuntimeSettings(true, true, true, DEFAULT_ISSUE_QUIET_PERIOD, DEFAULT_ISSUE_RETENTION, true);
     }
 
     /** Intents are made only when the loop is closed and generating them is on. */
@@ -41,6 +44,7 @@ public record RuntimeSettings(boolean alertOnDeviation, boolean autoGenerateInte
     }
 
     public RuntimeSettings withIssueQuietPeriod(Duration quietPeriod) {
-        return new RuntimeSettings(alertOnDeviation, autoGenerateIntents, feedbackLoopEnabled, quietPeriod, issueRetention);
+        return new RuntimeSettings(alertOnDeviation, autoGenerateIntents, feedbackLoopEnabled, quietPeriod, issueRetention,
+                requireReqTags);
     }
 }

@@ -118,6 +118,9 @@ class HomeostatCliTest {
         assertThat(defaults.feedbackLoopEnabled()).isTrue();
         assertThat(defaults.issueQuietPeriod()).isEqualTo(Duration.ofMinutes(30));
         assertThat(defaults.issueRetention()).isEqualTo(Duration.ofDays(7));
+        assertThat(defaults.requireReqTags()).isTrue();
+        assertThat(parseRun(Map.of("HOMEOSTAT_REQUIRE_REQ_TAGS", "false"), "run").runtimeOptions.settings().requireReqTags())
+                .isFalse();
 
         var flags = parseRun(Map.of(), "run", "--no-auto-generate-intents", "--no-alert-on-deviation",
                 "--issue-quiet-period", "10m").runtimeOptions.settings();

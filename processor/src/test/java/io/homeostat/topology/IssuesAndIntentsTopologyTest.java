@@ -216,7 +216,7 @@ class IssuesAndIntentsTopologyTest {
 
     @Test
     void withTheFeedbackLoopOffNothingIsTracedAndNoIntentIsMade() {
-        start(new RuntimeSettings(true, true, false, Duration.ofSeconds(30), Duration.ofDays(1)));
+        start(new RuntimeSettings(true, true, false, Duration.ofSeconds(30), Duration.ofDays(1), true));
         h.putTarget(HomeostatTopologyTest.PERF_ID, HomeostatTopologyTest.LATENCY_TARGET);
         errorSecond(5, 0);
         h.logs.pipeInput("bad".getBytes(StandardCharsets.UTF_8), "not a log export".getBytes(StandardCharsets.UTF_8), h.now());
@@ -229,7 +229,7 @@ class IssuesAndIntentsTopologyTest {
 
     @Test
     void withAutoGenerateIntentsOffIssuesArePublishedButNoIntents() {
-        start(new RuntimeSettings(true, false, true, Duration.ofSeconds(30), Duration.ofDays(1)));
+        start(new RuntimeSettings(true, false, true, Duration.ofSeconds(30), Duration.ofDays(1), true));
         h.putTarget(HomeostatTopologyTest.PERF_ID, HomeostatTopologyTest.LATENCY_TARGET);
         errorSecond(5, 0);
         h.seconds(10, HomeostatTopologyTest.PERF, 20, HomeostatTopologyTest.DEGRADED, 0);
@@ -240,7 +240,7 @@ class IssuesAndIntentsTopologyTest {
 
     @Test
     void withAlertOnDeviationOffNoAlertIsPublishedButTheEpisodeStillMakesItsIntent() {
-        start(new RuntimeSettings(false, true, true, Duration.ofSeconds(30), Duration.ofDays(1)));
+        start(new RuntimeSettings(false, true, true, Duration.ofSeconds(30), Duration.ofDays(1), true));
         h.putTarget(HomeostatTopologyTest.PERF_ID, HomeostatTopologyTest.LATENCY_TARGET);
         h.seconds(15, HomeostatTopologyTest.PERF, 20, HomeostatTopologyTest.DEGRADED, 0);
         assertThat(h.alerts.isEmpty()).isTrue();
