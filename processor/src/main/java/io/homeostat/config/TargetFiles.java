@@ -23,7 +23,9 @@ import java.util.stream.Stream;
  * <ul>
  *   <li>the seed's {@code config/observability.yml} (a document with a {@code telemetry} key): each
  *       {@code telemetry.homeostasis.<requirement>} entry (or list of entries) becomes a target, its metric
- *       resolved against {@code telemetry.metrics} as the contract says ({@link #resolve});</li>
+ *       resolved against {@code telemetry.metrics} as the contract says ({@link #resolve}), except in an
+ *       entry with a {@code ratio}, whose metric is the ratio's name, kept as written, and whose operands'
+ *       metrics must be declared;</li>
  *   <li>plain targets: one or more YAML documents (or a JSON file), each a target object or a list of
  *       them, in the contract's target format; the metric is taken as written.</li>
  * </ul>
