@@ -3,6 +3,7 @@ package io.homeostat.config;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.homeostat.model.MetricRef;
 import io.homeostat.model.Target;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,16 +21,27 @@ import java.util.TreeMap;
  *
  * <p>What it assumes about metric names (the Datadog Exporter of the OpenTelemetry Collector, defaults):
  * OTLP metrics keep their names ({@code login_latency_ms}); histograms are distributions (so
- * {@code p95:} works; {@code histograms.mode: distributions}); summaries are {@code <name>.quantile}
- * gauges tagged {@code quantile}; attributes are tags, {@code requirement} among them. Span SLIs come from
- * the Collector's {@code spanmetrics} connector with a {@code requirement} dimension:
- * {@code traces.span.metrics.calls} (tagged {@code status.code}) and the distribution
- * {@code traces.span.metrics.duration} (ms).
+ * {@code p95:} works; {@code histograms.mode: distributions}); counters (cumulative ones as deltas) are
+ * counts; cumulative up-down counters gauges; summaries {@code <name>.sum} and {@code <name>.count}
+ * counts; attributes are tags, {@code requirement} among them, the resource's {@code service.name} is
+ * {@code service}. Span SLIs come from the Collector's {@code spanmetrics} connector with a
+ * {@code requirement} dimension: {@code traces.span.metrics.calls} (tagged {@code status.code}) and the
+ * distribution {@code traces.span.metrics.duration} (ms).
+ *
+ * <p>The value is the processor's ({@link RuleSemantics.Value}); a target's {@code where} becomes tag
+ * filters ({@code status:success}; several values {@code status IN (success,failure)}, and then every
+ * filter joined with {@code AND}, as Datadog does not mix the two syntaxes). A monitor aggregates its
+ * window by avg, min, max or sum (percentiles for distributions), and only queries with
+ * {@code .as_count()} aggregate before the arithmetic: what that cannot compute as the processor does (a
+ * gauge's last value, a summary's quantile, points counted, a histogram's min or max, eq on a per-point
+ * query, ratios of gauges or distributions) fails the export with a {@link ConfigException} naming the
+ * target, rather than a monitor that judges differently.
  *
  * <p>A monitor evaluates over whole minutes: a window shorter than a minute becomes {@code last_1m}.
  * Datadog compares both thresholds with the query's one comparator, the critical one (strict): a value
- * exactly at the alert level (p95 of exactly 500 ms against {@code lt 500}) fires Homeostat's alert but
- * not yet the monitor's warning.
+ * exactly at the alert level (a mean of exactly 800 ms against {@code lt 800}) fires Homeostat's alert
+ * but not yet the monitor's warning. {@code min_events} and {@code for} are not exported (the monitor fires
+ * on fewer events, and at once).
  */
 // Implements: REQ-RUNTIME-002 (deviation alerts with REQ-* context, the seed's phase 5, for other monitoring systems)
 public final class DatadogMonitors {
@@ -43,10 +55,16 @@ public final class DatadogMonitors {
     /** One monitor per target, as {@code file name → YAML}; the names are the seed's {@code <metric>_alert.yml}. */
     public static Map<String, String> export(TargetFiles.Loaded loaded, String sourceName) throws ConfigException {
         Map<String, String> monitors = new LinkedHashMap<>();
+        List<ConfigProblem> problems = new ArrayList<>();
         for (ResolvedTarget target : loaded.targets()) {
-            String file = fileName(target, monitors);
-            monitors.put(file, monitor(target, loaded.config(), sourceName));
+            try {
+                String monitor = monitor(target, loaded.config(), sourceName);
+                monitors.put(fileName(target, monitors), monitor);
+            } catch (RuleSemantics.Inexpressible e) {
+                problems.add(RuleSemantics.problem(target, "Datadog", e));
+            }
         }
+        RuleSemantics.throwIfAny(problems);
         return monitors;
     }
 
@@ -65,16 +83,21 @@ public final class DatadogMonitors {
     }
 
     private static String monitor(ResolvedTarget resolved, ObservabilityConfig config, String sourceName)
-            throws ConfigException {
+            throws RuleSemantics.Inexpressible {
         Target t = resolved.target();
         RuleSemantics.Sli sli = RuleSemantics.sli(resolved);
         RuleSemantics.Levels levels = RuleSemantics.levels(resolved);
+        Query query = query(sli, t);
+        if (levels.critical().distance() && !query.aggregatedFirst()) {
+            throw new RuleSemantics.Inexpressible("eq compares |value - target|, but Datadog applies abs() to each point "
+                    + "before the time aggregation " + query.timeAggregation() + " (only a query with .as_count() "
+                    + "aggregates first), which judges a different value");
+        }
         JsonNodeFactory f = JsonNodeFactory.instance;
         ObjectNode monitor = f.objectNode();
         monitor.put("name", t.description() != null ? t.requirement() + ": " + t.description()
                 : t.requirement() + ": " + RuleSemantics.condition(resolved));
         monitor.put("type", "metric alert");
-        Query query = query(sli, t);
         String value = levels.critical().distance()
                 ? "abs(" + query.expression() + " - " + RuleSemantics.number(t.target()) + ")" : query.expression();
         monitor.put("query", query.timeAggregation() + ":" + value + " " + levels.critical().comparator() + " "
@@ -98,29 +121,110 @@ public final class DatadogMonitors {
         return header + RulesYaml.write(monitor);
     }
 
-    /** A monitor query without its comparison: {@code avg(last_5m)} and {@code avg:login_latency_ms{...}}. */
-    record Query(String timeAggregation, String expression) {}
+    /**
+     * A monitor query without its comparison: {@code avg(last_5m)} and {@code avg:login_latency_ms{...}}.
+     *
+     * @param aggregatedFirst whether Datadog aggregates each query over the window before the arithmetic
+     *                        (queries with {@code .as_count()}); otherwise the formula applies point by point
+     */
+    record Query(String timeAggregation, String expression, boolean aggregatedFirst) {}
 
-    static Query query(RuleSemantics.Sli sli, Target t) {
+    /** The processor's value ({@link RuleSemantics.Value}) as a Datadog query, or why Datadog cannot compute it. */
+    static Query query(RuleSemantics.Sli sli, Target t) throws RuleSemantics.Inexpressible {
         String window = "(last_" + evaluationWindow(t.window()) + ")";
         String scope = "{requirement:" + t.requirement() + "}";
         String calls = SPAN_CALLS + scope;
-        String name = sli.spanDerived() ? SPAN_DURATION : sli.metric();
+        if (sli.spanDerived()) {
+            return switch (sli.value()) {
+                case SPAN_SUCCESS_RATIO -> new Query("sum" + window, "sum:" + SPAN_CALLS + "{requirement:" + t.requirement()
+                        + ",!" + ERROR_TAG + "}.as_count() / sum:" + calls + ".as_count()", true);
+                case SPAN_ERROR_RATIO -> new Query("sum" + window, "sum:" + SPAN_CALLS + "{requirement:" + t.requirement()
+                        + "," + ERROR_TAG + "}.as_count() / sum:" + calls + ".as_count()", true);
+                case SPAN_COUNT -> new Query("sum" + window, "sum:" + calls + ".as_count()", true);
+                case SPAN_RATE -> new Query("avg" + window, "sum:" + calls + ".as_rate()", false);
+                case QUANTILE -> new Query("percentile" + window, "p" + RuleSemantics.number(sli.quantile() * 100) + ":"
+                        + SPAN_DURATION + scope, false);
+                case MEAN -> new Query("avg" + window, "avg:" + SPAN_DURATION + scope, false);
+                default -> throw new AssertionError(sli.value());
+            };
+        }
+        if (sli.value() == RuleSemantics.Value.RATIO) {
+            return new Query("sum" + window, operand(sli.good(), t) + " / " + operand(sli.total(), t), true);
+        }
+        String name = sli.ref().metric();
+        String s = scope(t, sli.ref());
         return switch (sli.value()) {
-            case SPAN_SUCCESS_RATIO -> new Query("sum" + window, "sum:" + SPAN_CALLS + "{requirement:" + t.requirement()
-                    + ",!" + ERROR_TAG + "}.as_count() / sum:" + calls + ".as_count()");
-            case SPAN_ERROR_RATIO -> new Query("sum" + window, "sum:" + SPAN_CALLS + "{requirement:" + t.requirement()
-                    + "," + ERROR_TAG + "}.as_count() / sum:" + calls + ".as_count()");
-            case SPAN_COUNT -> new Query("sum" + window, "sum:" + calls + ".as_count()");
-            case SPAN_RATE -> new Query("avg" + window, "sum:" + calls + ".as_rate()");
-            case QUANTILE -> sli.type() == MetricType.SUMMARY
-                    ? new Query("avg" + window, "max:" + name + ".quantile{requirement:" + t.requirement() + ",quantile:"
-                    + RuleSemantics.number(sli.quantile()) + "}")
-                    : new Query("percentile" + window, "p" + RuleSemantics.number(sli.quantile() * 100) + ":" + name + scope);
-            case MEAN, GAUGE_AVERAGE -> new Query("avg" + window, "avg:" + name + scope);
-            case COUNTER_RATE -> new Query("avg" + window, "sum:" + name + scope + ".as_rate()");
-            case SUM_VALUE -> new Query("avg" + window, "sum:" + name + scope);
+            case QUANTILE -> {
+                if (sli.summary()) {
+                    throw new RuleSemantics.Inexpressible("a summary's quantile is its latest reported value, and a "
+                            + "monitor aggregates <name>.quantile over its window by avg, min, max or sum; use Prometheus");
+                }
+                yield new Query("percentile" + window, "p" + RuleSemantics.number(sli.quantile() * 100) + ":" + name + s, false);
+            }
+            case MEAN -> sli.summary()
+                    ? new Query("sum" + window, "sum:" + name + ".sum" + s + ".as_count() / sum:" + name + ".count" + s
+                            + ".as_count()", true)
+                    : new Query("avg" + window, "avg:" + name + s, false);
+            case DISTRIBUTION_COUNT -> sli.summary()
+                    ? new Query("sum" + window, "sum:" + name + ".count" + s + ".as_count()", true)
+                    : new Query("sum" + window, "count:" + name + s, false);
+            case DISTRIBUTION_MIN, DISTRIBUTION_MAX -> throw new RuleSemantics.Inexpressible("aggregation "
+                    + (sli.value() == RuleSemantics.Value.DISTRIBUTION_MIN ? "min" : "max") + " of a histogram is its "
+                    + (sli.value() == RuleSemantics.Value.DISTRIBUTION_MIN ? "smallest" : "largest") + " observation as the "
+                    + "SDK reports it (else estimated from the buckets), which a distribution built from the buckets "
+                    + "need not match");
+            case SUM_INCREASE -> new Query("sum" + window, "sum:" + name + s + ".as_count()", true);
+            case SUM_RATE -> new Query("avg" + window, "sum:" + name + s + ".as_rate()", false);
+            case SUM_POINTS, LEVEL_POINTS -> throw new RuleSemantics.Inexpressible("aggregation count is the number of "
+                    + "points the metric reported in the window, which Datadog does not count");
+            case LEVEL_LAST -> throw new RuleSemantics.Inexpressible(name + " is judged by its last value in the window "
+                    + "(a gauge's default), and a monitor aggregates over its window by avg, min, max or sum only; "
+                    + "set aggregation avg, min or max, or use Prometheus");
+            case LEVEL_AVG -> new Query("avg" + window, "avg:" + name + s, false);
+            case LEVEL_MIN -> new Query("min" + window, "min:" + name + s, false);
+            case LEVEL_MAX -> new Query("max" + window, "max:" + name + s, false);
+            default -> throw new AssertionError(sli.value());
         };
+    }
+
+    /** A ratio operand as a count over the window: a counter's increase, a summary's observations. */
+    private static String operand(RuleSemantics.Operand operand, Target t) throws RuleSemantics.Inexpressible {
+        String name = operand.ref().metric();
+        String s = scope(t, operand.ref());
+        if (operand.type().shape() == MetricType.Shape.MONOTONIC_SUM) return "sum:" + name + s + ".as_count()";
+        if (operand.type() == MetricType.SUMMARY) return "sum:" + name + ".count" + s + ".as_count()";
+        throw new RuleSemantics.Inexpressible("ratio operand " + name + " is a " + operand.type().code() + ", judged by its "
+                + (operand.value() == RuleSemantics.Value.LEVEL_LAST ? "last value" : "number of observations")
+                + ", which a monitor cannot divide over the window (only counts queried .as_count() are summed over the "
+                + "window before the division)");
+    }
+
+    /**
+     * {@code {requirement:REQ-1,status:success}}: the requirement and the target's {@code where} as tag
+     * filters (the resource's {@code service.name} is the {@code service} tag). Several allowed values use
+     * Datadog's boolean syntax, {@code status IN (success,failure)}, which cannot mix with the comma form, so
+     * then every filter is joined with {@code AND}.
+     */
+    static String scope(Target t, MetricRef ref) throws RuleSemantics.Inexpressible {
+        List<String> filters = new ArrayList<>();
+        filters.add("requirement:" + t.requirement());
+        boolean anyList = false;
+        for (Map.Entry<String, List<String>> condition : new TreeMap<>(ref.where()).entrySet()) {
+            String tag = condition.getKey().equals("service.name") ? "service" : condition.getKey();
+            for (String value : condition.getValue()) {
+                if (!value.matches("[^\\s,(){}\"!]+")) {
+                    throw new RuleSemantics.Inexpressible("where " + condition.getKey() + " '" + value + "' holds characters "
+                            + "a Datadog tag filter cannot carry unescaped (spaces, commas, parentheses, braces, quotes, !)");
+                }
+            }
+            if (condition.getValue().size() == 1) {
+                filters.add(tag + ":" + condition.getValue().get(0));
+            } else {
+                anyList = true;
+                filters.add(tag + " IN (" + String.join(",", condition.getValue()) + ")");
+            }
+        }
+        return "{" + String.join(anyList ? " AND " : ",", filters) + "}";
     }
 
     /** The seed's message: what is wrong, which requirement, constraint and rules, and where to look. */

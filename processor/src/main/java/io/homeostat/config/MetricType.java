@@ -22,11 +22,11 @@ public enum MetricType {
 
     /** What Homeostat (and an exported rule) does with the points. */
     public enum Shape {
-        /** A counter: judged as a rate. */
+        /** A counter: judged by its increase over the window (or its rate, or its points). */
         MONOTONIC_SUM,
-        /** A sum that goes up and down: judged by its value. */
+        /** A sum that goes up and down: cumulative (the SDKs' default), a level judged like a gauge. */
         SUM,
-        /** Judged by its value over the window. */
+        /** Judged by its last value in the window (or the mean, min, max or number of its points). */
         GAUGE,
         /** Histograms and summaries: a distribution, where alert_threshold in (0, 1) is a share. */
         DISTRIBUTION

@@ -23,7 +23,9 @@ import java.util.stream.Stream;
  * <ul>
  *   <li>the seed's {@code config/observability.yml} (a document with a {@code telemetry} key): each
  *       {@code telemetry.homeostasis.<requirement>} entry (or list of entries) becomes a target, its metric
- *       resolved against {@code telemetry.metrics} as the contract says ({@link #resolve});</li>
+ *       resolved against {@code telemetry.metrics} as the contract says ({@link #resolve}), except in an
+ *       entry with a {@code ratio}, whose metric is the ratio's name, kept as written, and whose operands'
+ *       metrics must be declared;</li>
  *   <li>plain targets: one or more YAML documents (or a JSON file), each a target object or a list of
  *       them, in the contract's target format; the metric is taken as written.</li>
  * </ul>
@@ -204,7 +206,13 @@ public final class TargetFiles {
         List<String> notes = new ArrayList<>();
         MetricResolution resolution = null;
         JsonNode metricNode = fields.get("metric");
-        if (metricNode != null && metricNode.isTextual() && !metricNode.asText().isBlank()) {
+        JsonNode ratioNode = fields.get("ratio");
+        if (ratioNode != null && !ratioNode.isNull()) {
+            // A ratio's metric is its name, kept as written; its operands must be declared metrics.
+            if (metricNode != null && metricNode.isTextual() && !metricNode.asText().isBlank()) {
+                resolution = resolveRatio(metricNode.asText().trim(), ratioNode, path, config.metrics(), report);
+            }
+        } else if (metricNode != null && metricNode.isTextual() && !metricNode.asText().isBlank()) {
             resolution = resolve(metricNode.asText().trim(), config.metrics());
             if (resolution == null) {
                 // Reported, and the rest of the entry still validated so that one run names every problem.
@@ -255,6 +263,40 @@ public final class TargetFiles {
         return null;
     }
 
+    /**
+     * A ratio entry: its metric stays the ratio's name; each operand's metric must be declared in
+     * {@code telemetry.metrics} (its type decides how the operand is aggregated), else a problem on the
+     * operand's line. Null when an operand is not declared (reported) or the ratio is malformed (left to
+     * TargetParser, which names it).
+     */
+    private static MetricResolution resolveRatio(String written, JsonNode ratio, String path,
+                                                 Map<String, MetricDeclaration> declared, Problems report) {
+        if (!ratio.isObject()) return null;
+        MetricDeclaration good = ratioOperand(ratio.get("good"), path, "good", declared, report);
+        MetricDeclaration total = ratioOperand(ratio.get("total"), path, "total", declared, report);
+        if (good == null || total == null) return null;
+        return new MetricResolution(written, written, MetricResolution.Kind.RATIO, null,
+                new MetricResolution.RatioOperands(good, total));
+    }
+
+    private static MetricDeclaration ratioOperand(JsonNode operand, String entryPath, String role,
+                                                  Map<String, MetricDeclaration> declared, Problems report) {
+        if (operand == null || !operand.isObject()) return null;
+        JsonNode metric = operand.get("metric");
+        if (metric == null || !metric.isTextual() || metric.asText().isBlank()) return null;
+        String name = metric.asText().trim();
+        MetricDeclaration declaration = declared.get(name);
+        if (declaration == null) {
+            String field = "ratio." + role + ".metric";
+            String hint = Suggestions.closest(name, declared.keySet()).map(s -> " (did you mean '" + s + "'?)").orElse("");
+            YamlTree.Location at = report.tree.location(YamlTree.child(entryPath, field));
+            report.add(at != null ? at : report.tree.location(entryPath), entryPath, "'" + field + "': unknown metric '"
+                    + name + "'" + hint + ": a ratio's operands are OTLP metrics; declare it in telemetry.metrics "
+                    + "(with its type, which decides how it is aggregated)");
+        }
+        return declaration;
+    }
+
     private static String unknownMetric(String written, Map<String, MetricDeclaration> declared) {
         List<String> candidates = Stream.concat(declared.keySet().stream(),
                 Arrays.stream(SpanSli.values()).map(SpanSli::metric)).toList();
@@ -287,9 +329,12 @@ public final class TargetFiles {
         String id = takeId(fields, path, report);
         Target target = parse(fields, path, report);
         if (target == null) return;
-        MetricResolution resolution = new MetricResolution(target.metric(), target.metric(),
-                SpanSli.of(target.metric()).isPresent() ? MetricResolution.Kind.SPAN_SLI
-                        : MetricResolution.Kind.UNDECLARED_METRIC, null);
+        MetricResolution resolution = target.ratio() != null
+                ? new MetricResolution(target.metric(), target.metric(), MetricResolution.Kind.RATIO, null,
+                        new MetricResolution.RatioOperands(null, null))
+                : new MetricResolution(target.metric(), target.metric(),
+                        SpanSli.of(target.metric()).isPresent() ? MetricResolution.Kind.SPAN_SLI
+                                : MetricResolution.Kind.UNDECLARED_METRIC, null);
         YamlTree.Location at = report.tree.location(path);
         targets.add(new ResolvedTarget(id != null ? id : target.defaultId(), target, resolution, report.source,
                 at == null ? 0 : at.line(), List.of()));

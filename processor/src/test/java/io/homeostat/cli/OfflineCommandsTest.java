@@ -78,6 +78,29 @@ class OfflineCommandsTest {
     }
 
     @Test
+    void aTargetDatadogCannotJudgeAsTheProcessorExportsNothingAndSaysWhy(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("observability.yml"), """
+                telemetry:
+                  metrics:
+                    - {name: pool.size, type: gauge}
+                  homeostasis:
+                    REQ-NFR-CAP-001:
+                      metric: pool.size
+                      target: 2
+                      operator: gte
+                """);
+        Run datadog = homeostat(Map.of(), "rules", "export", "--format", "datadog", "-f", file.toString(),
+                "--output-dir", dir.resolve("out").toString());
+        assertThat(datadog.exitCode()).isEqualTo(1);
+        assertThat(datadog.err()).contains("Nothing exported", file + ":5: REQ-NFR-CAP-001/pool.size: cannot export to Datadog: "
+                + "pool.size is judged by its last value in the window");
+        assertThat(dir.resolve("out")).doesNotExist();
+        Run prometheus = homeostat(Map.of(), "rules", "export", "--format", "prometheus", "-f", file.toString());
+        assertThat(prometheus.exitCode()).as(prometheus.err()).isZero();
+        assertThat(prometheus.out()).contains("avg(last_over_time(pool_size{requirement=\"REQ-NFR-CAP-001\"}[1m])) < 1.6");
+    }
+
+    @Test
     void completionScriptCoversTheCommands() {
         Run run = homeostat(Map.of(), "completion");
         assertThat(run.exitCode()).isZero();

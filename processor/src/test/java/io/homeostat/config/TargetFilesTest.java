@@ -75,6 +75,80 @@ class TargetFilesTest {
     }
 
     @Test
+    void aRatioEntryKeepsItsNameAndItsDeclaredOperandsAreExplained() throws Exception {
+        String file = SeedFiles.withRatio("login_attempts");
+        TargetFiles.Loaded loaded = load(file, SEED_ENV);
+        ResolvedTarget ratio = loaded.targets().get(1);
+        assertThat(ratio.id()).isEqualTo("REQ-F-AUTH-001/login_success_rate");
+        assertThat(ratio.target().metric()).as("the ratio's name, not span.success_rate").isEqualTo("login_success_rate");
+        assertThat(ratio.json().path("metric").asText()).isEqualTo("login_success_rate");
+        assertThat(ratio.target().ratio().good().where()).containsEntry("status", List.of("success"));
+        assertThat(ratio.target().ratio().total().where()).containsEntry("status", List.of("success", "failure"));
+        assertThat(ratio.resolution().kind()).isEqualTo(MetricResolution.Kind.RATIO);
+        assertThat(ratio.resolution().ratio().total().type()).isEqualTo(MetricType.COUNTER);
+        assertThat(ratio.resolution().distribution()).isFalse();
+        assertThat(ratio.resolution().thresholdMeaning(ratio.target()))
+                .as("0.98 on a ratio is an alert level, never a share").isEqualTo(MetricResolution.ThresholdMeaning.ALERT_LEVEL);
+        assertThat(ratio.resolution().explainMetric(ratio.target())).isEqualTo("login_success_rate: ratio good / total over "
+                + "the window, good = login_attempts where status=success (OTLP counter, line " + lineOf(file, "- name: \"login_attempts\"")
+                + ": its increase), total = login_attempts where status in (success, failure) (OTLP counter, line "
+                + lineOf(file, "- name: \"login_attempts\"") + ": its increase); events are the total's");
+        assertThat(ratio.resolution().explainThreshold(ratio.target()))
+                .isEqualTo("alert_threshold 0.98 is the alert level: deviating below 0.99, alerting below 0.98");
+        assertThat(ratio.notes()).as("a ratio inherits nothing from its operands' declarations").isEmpty();
+    }
+
+    @Test
+    void aRatioOperandThatNothingDeclaresIsAProblemOnItsLine() {
+        String file = SeedFiles.withRatio("login_attempt");
+        assertThat(problems(file, SEED_ENV)).singleElement().satisfies(p -> {
+            assertThat(p.line()).isEqualTo(lineOf(file, "total: {metric: \"login_attempt\""));
+            assertThat(p.column()).isPositive();
+            assertThat(p.path()).isEqualTo("telemetry.homeostasis.REQ-F-AUTH-001");
+            assertThat(p.message()).contains("'ratio.total.metric': unknown metric 'login_attempt' (did you mean 'login_attempts'?)",
+                    "declare it in telemetry.metrics");
+        });
+    }
+
+    @Test
+    void explanationsSayHowTheProcessorAggregatesEachKind() throws Exception {
+        String file = """
+                telemetry:
+                  metrics:
+                    - {name: logins, type: counter}
+                    - {name: pool, type: gauge}
+                    - {name: sessions, type: up_down_counter}
+                    - {name: latency_ms, type: histogram}
+                    - {name: gc_ms, type: summary}
+                  homeostasis:
+                    REQ-1:
+                      - {metric: logins, target: 5, operator: lte}
+                      - {id: rate, metric: logins, aggregation: rate, where: {status: [failure, locked]}, target: 1, operator: lt}
+                      - {id: avg-of-a-counter, metric: logins, aggregation: avg, target: 5, operator: lte}
+                      - {metric: pool, target: 2, operator: gte}
+                      - {metric: sessions, target: 2, operator: gte}
+                      - {metric: latency_ms, target: 300, operator: gte, alert_threshold: 0.9}
+                      - {id: count, metric: latency_ms, target: 300, operator: lte, aggregation: count, alert_threshold: 0.9}
+                      - {metric: gc_ms, aggregation: max, target: 50, operator: lt}
+                      - {metric: span.count, where: {status: ok}, target: 1, operator: gte}
+                """;
+        List<String> explained = load(file, Map.of()).targets().stream()
+                .map(t -> t.resolution().explain(t.target())).toList();
+        assertThat(explained.get(0)).contains("judged by its increase over the window").doesNotContain("rate");
+        assertThat(explained.get(1)).contains("judged by its rate (increase per second over the window)",
+                "of its points where status in (failure, locked)");
+        assertThat(explained.get(2)).contains("judged by its increase", "aggregation avg does not apply to a counter");
+        assertThat(explained.get(3)).contains("judged by its last value in the window");
+        assertThat(explained.get(4)).contains("judged by its last value in the window", "cumulative");
+        assertThat(explained.get(5)).as("a share of a lower bound is the low quantile, Evaluator.shareQuantile")
+                .contains("a distribution", "share of events that must be gte 300 (actual = p10)");
+        assertThat(explained.get(6)).contains("aggregation count is not used: a share alert_threshold judges a quantile",
+                "(actual = p90)");
+        assertThat(explained.get(7)).contains("judged by its mean", "aggregation max does not apply to a summary");
+        assertThat(explained.get(8)).contains("where does not apply to span SLIs: ignored");
+    }
+
+    @Test
     void theSeedFileNeedsItsVariablesAndSaysWhichLineUsesThem() throws Exception {
         List<ConfigProblem> problems = problems(seed(), Map.of("VERSION", "1.4.2"));
         assertThat(problems).isNotEmpty().allSatisfy(p -> assertThat(p.message()).contains("ENV is not set"));

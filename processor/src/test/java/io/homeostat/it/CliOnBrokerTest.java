@@ -260,6 +260,32 @@ class CliOnBrokerTest {
     }
 
     @Test
+    void aRatioEntryAppliesUnderItsOwnNameAndTheDryRunExplainsIt(TestInfo test) throws Exception {
+        String topic = topicFor(test, "targets");
+        Path ratio = file("ratio.yml", SeedFiles.withRatio("login_attempts"));
+        Run dry = apply(topic, ratio, SeedFiles.ENV, "--dry-run");
+        assertThat(dry.exitCode()).as(dry.err()).isZero();
+        assertThat(dry.out()).contains("+ REQ-F-AUTH-001/login_success_rate",
+                "login_success_rate: ratio good / total over the window, good = login_attempts where status=success "
+                        + "(OTLP counter, line 19: its increase), total = login_attempts where status in (success, failure)",
+                "alert_threshold 0.98 is the alert level: deviating below 0.99, alerting below 0.98",
+                "Dry run, nothing written: would apply 2 added")
+                .doesNotContain("span.success_rate");
+        assertThat(topicExists(topic)).isFalse();
+
+        Run real = apply(topic, ratio, SeedFiles.ENV);
+        assertThat(real.exitCode()).as(real.err()).isZero();
+        Target applied = TargetParser.parse(latest(topic).get("REQ-F-AUTH-001/login_success_rate"));
+        assertThat(applied.metric()).isEqualTo("login_success_rate");
+        assertThat(applied.ratio().total().metric()).isEqualTo("login_attempts");
+        assertThat(applied.ratio().good().where()).containsEntry("status", List.of("success"));
+
+        Run undeclared = apply(topic, file("undeclared.yml", SeedFiles.withRatio("login_attempt")), SeedFiles.ENV, "--dry-run");
+        assertThat(undeclared.exitCode()).isEqualTo(1);
+        assertThat(undeclared.err()).contains("'ratio.total.metric': unknown metric 'login_attempt'");
+    }
+
+    @Test
     void pruneTombstonesOnlyWhatTheFileNoLongerHas(TestInfo test) throws Exception {
         String topic = topicFor(test, "targets");
         assertThat(apply(topic, seedFile(), SeedFiles.ENV).exitCode()).isZero();

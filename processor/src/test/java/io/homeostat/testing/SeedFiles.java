@@ -39,6 +39,22 @@ public final class SeedFiles {
                 """;
     }
 
+    /**
+     * The seed with REQ-F-AUTH-001's login_success_rate as the ratio of its declared login_attempts counter
+     * ({@code good} its successes, {@code total} successes and failures), {@code total} naming {@code totalMetric}.
+     */
+    public static String withRatio(String totalMetric) {
+        String seed = observabilityYml();
+        String ratio = seed.replace("      metric: \"login_success_rate\"\n", """
+                      metric: "login_success_rate"
+                      ratio:
+                        good: {metric: "login_attempts", where: {status: "success"}}
+                        total: {metric: "%s", where: {status: ["success", "failure"]}}
+                """.formatted(totalMetric));
+        if (ratio.equals(seed)) throw new IllegalStateException("the seed file changed");
+        return ratio;
+    }
+
     /** The seed without its REQ-NFR-PERF-001 entry. */
     public static String withoutLatencyTarget() {
         String seed = observabilityYml();
