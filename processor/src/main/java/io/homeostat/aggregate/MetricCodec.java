@@ -5,12 +5,9 @@ import io.opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint;
 import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
 import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
 import io.opentelemetry.proto.metrics.v1.SummaryDataPoint;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedMap;
@@ -26,7 +23,7 @@ public final class MetricCodec {
     private MetricCodec() {}
 
     public static byte[] encode(MetricPartial partial) {
-        return write(out -> {
+        return BinaryRecords.write(out -> {
             out.writeByte(VERSION);
             out.writeUTF(partial.metric());
             writeAttributes(out, partial.attributes());
@@ -49,7 +46,7 @@ public final class MetricCodec {
     }
 
     public static MetricPartial decodePartial(byte[] bytes, int offset, int length) {
-        return read(bytes, offset, length, in -> {
+        return BinaryRecords.read(bytes, offset, length, in -> {
             checkVersion(in.readByte());
             String metric = in.readUTF();
             SortedMap<String, String> attributes = readAttributes(in);
@@ -83,7 +80,7 @@ public final class MetricCodec {
     public record SeriesSlice(SortedMap<String, String> attributes, MetricAggregate aggregate) {}
 
     public static byte[] encode(SeriesSlice slice) {
-        return write(out -> {
+        return BinaryRecords.write(out -> {
             out.writeByte(VERSION);
             writeAttributes(out, slice.attributes());
             writeAggregate(out, slice.aggregate());
@@ -91,7 +88,7 @@ public final class MetricCodec {
     }
 
     public static SeriesSlice decodeSeriesSlice(byte[] bytes) {
-        return read(bytes, 0, bytes.length, in -> {
+        return BinaryRecords.read(bytes, 0, bytes.length, in -> {
             checkVersion(in.readByte());
             return new SeriesSlice(readAttributes(in), readAggregate(in));
         });
@@ -194,32 +191,6 @@ public final class MetricCodec {
     }
 
     private static void checkVersion(byte version) {
-        if (version != VERSION) throw new IllegalArgumentException("unknown metric record version " + version);
-    }
-
-    private interface Writer {
-        void write(DataOutputStream out) throws IOException;
-    }
-
-    private interface Reader<T> {
-        T read(DataInputStream in) throws IOException;
-    }
-
-    private static byte[] write(Writer writer) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            writer.write(out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
-    }
-
-    private static <T> T read(byte[] bytes, int offset, int length, Reader<T> reader) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, offset, length))) {
-            return reader.read(in);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("corrupt metric record: " + e.getMessage(), e);
-        }
+        BinaryRecords.checkVersion(version, VERSION, "metric record");
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.homeostat.evaluate.SpanSli;
 import io.homeostat.model.InvalidTargetException;
+import io.homeostat.model.Suggestions;
 import io.homeostat.model.Target;
 import io.homeostat.model.TargetParser;
 import java.util.ArrayList;

@@ -325,32 +325,6 @@ public final class TargetParser {
 
     /** A hint for the closest known field, for typos such as {@code alert_treshold}. */
     private static String suggestion(String unknown) {
-        String best = null;
-        int bestDistance = Integer.MAX_VALUE;
-        for (String known : KNOWN_FIELDS) {
-            int d = editDistance(unknown, known);
-            if (d < bestDistance) {
-                bestDistance = d;
-                best = known;
-            }
-        }
-        return best != null && bestDistance <= 3 ? " (did you mean '" + best + "'?)" : "";
-    }
-
-    private static int editDistance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) prev[j] = j;
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
+        return Suggestions.closest(unknown, KNOWN_FIELDS).map(known -> " (did you mean '" + known + "'?)").orElse("");
     }
 }

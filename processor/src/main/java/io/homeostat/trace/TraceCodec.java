@@ -1,10 +1,9 @@
 package io.homeostat.trace;
 
-import java.io.ByteArrayOutputStream;
+import io.homeostat.aggregate.BinaryRecords;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,15 +23,15 @@ public final class TraceCodec {
     private TraceCodec() {}
 
     public static byte[] encode(IssuePartial partial) {
-        return write(out -> writePartial(out, partial));
+        return BinaryRecords.write(out -> writePartial(out, partial));
     }
 
     public static IssuePartial decodePartial(byte[] bytes) {
-        return read(bytes, TraceCodec::readPartial);
+        return BinaryRecords.read(bytes, TraceCodec::readPartial);
     }
 
     public static byte[] encode(IssueState state) {
-        return write(out -> {
+        return BinaryRecords.write(out -> {
             out.writeByte(STATE_V1);
             writePartial(out, state.issue);
             out.writeBoolean(state.open);
@@ -46,7 +45,7 @@ public final class TraceCodec {
     }
 
     public static IssueState decodeState(byte[] bytes) {
-        return read(bytes, in -> {
+        return BinaryRecords.read(bytes, in -> {
             checkVersion(in.readByte(), STATE_V1, "issue state");
             return new IssueState(readPartial(in), in.readBoolean(), in.readInt(), in.readBoolean(), in.readLong(),
                     in.readLong(), in.readLong(), readString(in));
@@ -54,7 +53,7 @@ public final class TraceCodec {
     }
 
     public static byte[] encode(AlertIntents.Mark mark) {
-        return write(out -> {
+        return BinaryRecords.write(out -> {
             out.writeByte(MARK_V1);
             writeString(out, mark.alertId());
             writeString(out, mark.priority());
@@ -63,7 +62,7 @@ public final class TraceCodec {
     }
 
     public static AlertIntents.Mark decodeMark(byte[] bytes) {
-        return read(bytes, in -> {
+        return BinaryRecords.read(bytes, in -> {
             checkVersion(in.readByte(), MARK_V1, "alert intent mark");
             return new AlertIntents.Mark(readString(in), readString(in), in.readLong());
         });
@@ -145,34 +144,6 @@ public final class TraceCodec {
     }
 
     private static void checkVersion(byte actual, byte expected, String what) {
-        if (actual != expected) throw new IllegalArgumentException("unknown " + what + " version " + actual);
-    }
-
-    private interface Writer {
-        void write(DataOutputStream out) throws IOException;
-    }
-
-    private interface Reader<T> {
-        T read(DataInputStream in) throws IOException;
-    }
-
-    private static byte[] write(Writer writer) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            writer.write(out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
-    }
-
-    private static <T> T read(byte[] bytes, Reader<T> reader) {
-        try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes))) {
-            return reader.read(in);
-        } catch (IOException | RuntimeException e) {
-            if (e instanceof IllegalArgumentException known && known.getMessage() != null
-                    && known.getMessage().startsWith("unknown ")) throw known;
-            throw new IllegalArgumentException("truncated or corrupt record: " + e, e);
-        }
+        BinaryRecords.checkVersion(actual, expected, what);
     }
 }

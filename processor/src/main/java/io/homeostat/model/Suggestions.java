@@ -1,13 +1,13 @@
-package io.homeostat.config;
+package io.homeostat.model;
 
 import java.util.Collection;
 import java.util.Optional;
 
 /** "did you mean ...?" for names typed wrong: the closest candidate within a few edits. */
-final class Suggestions {
+public final class Suggestions {
     private Suggestions() {}
 
-    static Optional<String> closest(String typed, Collection<String> candidates) {
+    public static Optional<String> closest(String typed, Collection<String> candidates) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String candidate : candidates) {
@@ -21,7 +21,7 @@ final class Suggestions {
         return best != null && bestDistance > 0 && bestDistance <= allowed ? Optional.of(best) : Optional.empty();
     }
 
-    static int editDistance(String a, String b) {
+    private static int editDistance(String a, String b) {
         int[] prev = new int[b.length() + 1];
         int[] cur = new int[b.length() + 1];
         for (int j = 0; j <= b.length(); j++) prev[j] = j;
