@@ -95,6 +95,7 @@ final class EvaluateProcessor implements Processor<String, RequirementEvent, Str
     private long punctuations;
     private TaskMetrics metrics;
     private Sensor lateEvents;
+    private Sensor spansWindowed;
     private Sensor ignoredPoints;
     private Sensor alertsPublished;
 
@@ -120,6 +121,8 @@ final class EvaluateProcessor implements Processor<String, RequirementEvent, Str
         metrics = new TaskMetrics(context);
         lateEvents = metrics.counter("late-events-dropped",
                 "Spans and metric observations that arrived after their slice was judged (slice + grace): counted, not merged");
+        spansWindowed = metrics.counter("spans-windowed",
+                "Spans merged into their requirement's slices (those that came too late are in late-events-dropped)");
         ignoredPoints = metrics.counter("cumulative-points-ignored",
                 "Cumulative metric points no newer than their series' previous point (duplicates, out of order)");
         alertsPublished = metrics.counter("alerts-published", "Alert records published (firing, severity change, resolved)");
@@ -168,6 +171,7 @@ final class EvaluateProcessor implements Processor<String, RequirementEvent, Str
         if (event instanceof RequirementEvent.SlicePartial partial) {
             if (accept(record.key(), partial.sliceStart(), partial.spans().count(), now)) {
                 windows.addSpans(record.key(), partial.sliceStart(), partial.spans());
+                spansWindowed.record(partial.spans().count());
             }
         } else if (event instanceof RequirementEvent.MetricSlice metric) {
             mergeMetric(record.key(), metric.partial(), now);
