@@ -132,7 +132,9 @@ public final class LoadHarness implements Callable<Integer> {
     Report report;
 
     public static void main(String[] args) {
-        int code = new CommandLine(new LoadHarness()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+        // options given twice: the last wins, so that scripts/bench's defaults can be overridden
+        int code = new CommandLine(new LoadHarness()).setCaseInsensitiveEnumValuesAllowed(true)
+                .setOverwrittenOptionsAllowed(true).execute(args);
         System.exit(code);
     }
 
