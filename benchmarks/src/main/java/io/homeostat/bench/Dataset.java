@@ -85,8 +85,14 @@ public final class Dataset {
      * Writes the whole dataset to {@code topic} with a content-type header, as the Collector's Kafka exporter
      * does ({@code otlp_proto}).
      */
+    /**
+     * @param partitions {@code > 0}: request {@code i} goes to partition {@code i % partitions}, so that every
+     *                   partition holds the same share of every stretch of event time; {@code 0}: no partition
+     *                   given, the producer's sticky partitioner places batches of requests (as an exporter
+     *                   without record keys does), and partitions end up with uneven shares
+     */
     public static Written write(Properties clientProperties, String topic, DatasetSpec spec, long startMs,
-                                String compression) throws Exception {
+                                String compression, int partitions) throws Exception {
         Properties props = new Properties();
         props.putAll(clientProperties);
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, compression);
@@ -108,7 +114,8 @@ public final class Dataset {
                 Batch batch = dataset.next();
                 RecordHeaders headers = new RecordHeaders();
                 headers.add("content-type", contentType);
-                producer.send(new ProducerRecord<>(topic, null, batch.timestampMs(), null, batch.payload(), headers),
+                Integer partition = partitions > 0 ? (int) (records % partitions) : null;
+                producer.send(new ProducerRecord<>(topic, partition, batch.timestampMs(), null, batch.payload(), headers),
                         (metadata, error) -> {
                             if (error != null) failure.compareAndSet(null, error);
                         });

@@ -77,6 +77,11 @@ public final class LoadHarness implements Callable<Integer> {
     @Option(names = "--partitions", defaultValue = "3", description = "Partitions of every topic (default: ${DEFAULT-VALUE}).")
     int partitions;
 
+    @Option(names = "--sticky-partitioning",
+            description = "Produce the datasets without choosing partitions (the producer's sticky partitioner: uneven "
+                    + "partitions); by default request i goes to partition i % partitions.")
+    boolean stickyPartitioning;
+
     @Option(names = "--seed", defaultValue = "20261125", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -165,7 +170,8 @@ public final class LoadHarness implements Callable<Integer> {
             String topic = prefix + "." + e.getKey();
             createTopic(client, topic);
             LOG.info("Producing dataset {} to {}: {}", e.getKey(), topic, e.getValue().describe());
-            Dataset.Written written = Dataset.write(client, topic, e.getValue(), end - e.getValue().eventSpanMs(), compression);
+            Dataset.Written written = Dataset.write(client, topic, e.getValue(), end - e.getValue().eventSpanMs(), compression,
+                    stickyPartitioning ? 0 : partitions);
             LOG.info("  {} records, {} spans, {} MB in {} s", written.records(), written.spans(), written.bytes() / 1_000_000,
                     String.format("%.1f", written.seconds()));
             report.datasets.put(e.getKey(), e.getValue());

@@ -430,7 +430,13 @@ public final class SpanScanner {
     /** The next tag before {@code end}, or 0 at {@code end}. An end-group tag here ends no group: an error. */
     private int readTag(int end) throws InvalidProtocolBufferException {
         if (pos >= end) return 0;
-        int tag = (int) readVarint64(end);
+        int tag = buf[pos];
+        if (tag >= 8) {
+            pos++; // a one-byte tag of fields 1 to 15: nearly all of them (0 to 7 would be field 0)
+            if ((tag & 7) == END_GROUP) throw endGroupMismatch();
+            return tag;
+        }
+        tag = (int) readVarint64(end);
         if (tag >>> 3 == 0) throw new InvalidProtocolBufferException("Protocol message contained an invalid tag (zero).");
         if ((tag & 7) == END_GROUP) throw endGroupMismatch();
         return tag;
@@ -466,7 +472,12 @@ public final class SpanScanner {
 
     /** A length prefix, checked against the enclosing message's end. */
     private int readLength(int end) throws InvalidProtocolBufferException {
-        int length = (int) readVarint64(end);
+        int length;
+        if (pos < end && buf[pos] >= 0) {
+            length = buf[pos++]; // under 128 bytes
+        } else {
+            length = (int) readVarint64(end);
+        }
         if (length < 0) throw new InvalidProtocolBufferException("CodedInputStream encountered an embedded string or message "
                 + "which claimed to have negative size.");
         if (length > end - pos) throw truncated();

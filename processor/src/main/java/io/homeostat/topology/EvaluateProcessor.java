@@ -99,6 +99,9 @@ final class EvaluateProcessor implements Processor<String, RequirementEvent, Str
     private Sensor ignoredPoints;
     private Sensor alertsPublished;
 
+    /** Records forwarded so far; a punctuation that forwarded any asks for a commit. */
+    private long emitted;
+
     /** When a target appeared, and when its data was last seen (event time); for no-data. */
     record TargetState(long appliedAt, long lastSeen) {}
 
@@ -248,13 +251,20 @@ final class EvaluateProcessor implements Processor<String, RequirementEvent, Str
         lastStatus.remove(targetId);
         lastStatusAt.remove(targetId);
         if (removed != null) {
-            context.forward(new Record<>(targetId, new Emitted.Status(targetId, null), now));
+            emit(new Record<>(targetId, new Emitted.Status(targetId, null), now));
             LOG.info("Target {} removed", targetId);
         }
     }
 
     // Implements: REQ-RUNTIME-002 (deviation detection, every slice, by wall clock)
     private void evaluate(long now) {
+        long emittedBefore = emitted;
+        judge(now);
+        // Alerts and status are visible once committed: ask for it now rather than at the next commit interval.
+        if (emitted > emittedBefore) context.commit();
+    }
+
+    private void judge(long now) {
         punctuations++;
         long idleAfter = sawInput ? graceMs + sliceMs : Math.max(graceMs + sliceMs, STARTUP_IDLE_MS);
         boolean idle = now - lastInputWallTime >= idleAfter;
@@ -316,13 +326,13 @@ final class EvaluateProcessor implements Processor<String, RequirementEvent, Str
         if (status.sameAs(lastStatus.get(targetId)) && lastAt != null && now - lastAt < statusIntervalMs) return;
         lastStatus.put(targetId, status);
         lastStatusAt.put(targetId, now);
-        context.forward(new Record<>(targetId, new Emitted.Status(targetId, status), now));
+        emit(new Record<>(targetId, new Emitted.Status(targetId, status), now));
     }
 
     private void publishUnattributed(long now) {
         for (String service : unattributedChanged) {
             String key = UnattributedStatus.key(service);
-            context.forward(new Record<>(key, new Emitted.Status(key, unattributed.get(service)), now));
+            emit(new Record<>(key, new Emitted.Status(key, unattributed.get(service)), now));
         }
         unattributedChanged.clear();
     }
@@ -335,7 +345,7 @@ final class EvaluateProcessor implements Processor<String, RequirementEvent, Str
 
     private void apply(String episodeKey, AlertLifecycle.Transition transition, long now) {
         for (Alert alert : transition.alerts()) {
-            context.forward(new Record<>(alert.fingerprint(), new Emitted.AlertChange(alert), now));
+            emit(new Record<>(alert.fingerprint(), new Emitted.AlertChange(alert), now));
             alertsPublished.record();
             LOG.info("Alert {} {} {} {} {}: actual {} vs {} {}{} over {} events [{} .. {}){}", alert.status().toUpperCase(),
                     alert.kind(), alert.severity(), alert.targetId(), alert.alertId(), alert.actual(), alert.operator(),
@@ -365,6 +375,11 @@ final class EvaluateProcessor implements Processor<String, RequirementEvent, Str
         long longest = windowMs(Target.DEFAULT_WINDOW);
         for (Target target : targets.values()) longest = Math.max(longest, windowMs(target.window()));
         return longest;
+    }
+
+    private void emit(Record<String, Emitted> record) {
+        emitted++;
+        context.forward(record);
     }
 
     private static byte[] bytes(Object value) {

@@ -20,7 +20,7 @@ import org.apache.kafka.streams.state.Stores;
  * exactly-once, state directory) is the runner's business.
  *
  * <pre>
- * otlp_spans ───► decode-spans ───┐ partials per (requirement, slice)
+ * otlp_spans ───► decode-spans ───┐ partials per (requirement, slice), folded across records, every 100 ms
  * otlp_metrics ─► decode-metrics ─┤ partials per (requirement, series, slice)
  * targets ──────► route-targets ──┘
  *                   └─► split ─► dead letters ──────────────────────────────────► homeostasis.dlq
@@ -47,6 +47,10 @@ public final class HomeostatTopology {
                 RequirementWindows.SERIES_STORE}) {
             builder.addStateStore(Stores.keyValueStoreBuilder(store(name), Serdes.Bytes(), Serdes.ByteArray()));
         }
+        // The decode tasks' journal of spans folded but not yet flushed: written and deleted within a flush
+        // interval, so mostly in the record cache; in memory, with its changelog for restarts.
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(DecodeSpansProcessor.JOURNAL_STORE),
+                Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled());
         for (String name : new String[] {EvaluateProcessor.TARGETS_STORE, EvaluateProcessor.EPISODES_STORE,
                 EvaluateProcessor.TARGET_STATE_STORE, EvaluateProcessor.UNATTRIBUTED_STORE}) {
             builder.addStateStore(Stores.keyValueStoreBuilder(store(name), Serdes.String(), Serdes.ByteArray()));
@@ -56,7 +60,8 @@ public final class HomeostatTopology {
         long maxFutureMs = settings.maxFuture().toMillis();
         KStream<String, Routed> spans = builder
                 .stream(topics.spans(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("otlp-spans"))
-                .process(() -> new DecodeSpansProcessor(sliceMs, maxFutureMs), Named.as("decode-spans"));
+                .process(() -> new DecodeSpansProcessor(sliceMs, maxFutureMs), Named.as("decode-spans"),
+                        DecodeSpansProcessor.JOURNAL_STORE);
         KStream<String, Routed> metrics = builder
                 .stream(topics.metrics(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("otlp-metrics"))
                 .process(() -> new DecodeMetricsProcessor(sliceMs, maxFutureMs), Named.as("decode-metrics"));
