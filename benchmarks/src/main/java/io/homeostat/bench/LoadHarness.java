@@ -79,7 +79,7 @@ public final class LoadHarness implements Callable<Integer> {
 
     @Option(names = "--sticky-partitioning",
             description = "Produce the datasets without choosing partitions (the producer's sticky partitioner: uneven "
-                    + "partitions); by default request i goes to partition i % partitions.")
+                    + "partitions); by default request i goes to partition i %% partitions.")
     boolean stickyPartitioning;
 
     @Option(names = "--seed", defaultValue = "20261125", description = "Random seed (default: ${DEFAULT-VALUE}).")
@@ -115,6 +115,10 @@ public final class LoadHarness implements Callable<Integer> {
     @Option(names = "--jmh", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Run the JMH benchmarks (default: ${DEFAULT-VALUE}).")
     boolean jmh;
+
+    @Option(names = "--streams-property", description = "A Kafka Streams or client property for the two Streams "
+            + "paths, over StreamsSettings (key=value; repeatable), e.g. --streams-property commit.interval.ms=100.")
+    Map<String, String> streamsProperties = new java.util.LinkedHashMap<>();
 
     @Option(names = "--jvm-opts", defaultValue = "-Xms1g -Xmx1g -XX:+UseG1GC",
             description = "JVM options of every measured path (default: ${DEFAULT-VALUE}).")
@@ -241,7 +245,9 @@ public final class LoadHarness implements Callable<Integer> {
 
     private PathConfig config(PathName path, String topic, long expectedSpans, int keys, String runId, Duration slice,
                               Duration grace, boolean probeMemory) {
-        return new PathConfig(path.name(), DetectionLatency.toMap(clientProperties()), topic, partitions, expectedSpans, keys,
+        Map<String, String> client = DetectionLatency.toMap(clientProperties());
+        if (path == PathName.HOMEOSTAT || path == PathName.NAIVE) client.putAll(streamsProperties);
+        return new PathConfig(path.name(), client, topic, partitions, expectedSpans, keys,
                 runId, workDir.resolve("state").resolve(runId).toAbsolutePath().toString(), slice.toMillis(), grace.toMillis(),
                 timeout.toMillis(), probeMemory, brokerPid);
     }

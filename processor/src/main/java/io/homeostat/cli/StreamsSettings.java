@@ -23,7 +23,7 @@ public final class StreamsSettings {
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, processingGuarantee);
         // Every input topic is read from the start on first run: targets are a compacted table.
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
-        // The decode tasks commit right after each flush of their partials (every 100 ms while data flows) and
+        // The decode tasks commit right after each flush of their partials (every twentieth of a slice, at most 250 ms, while data flows) and
         // the requirement tasks right after publishing alerts: commits happen when they are useful. The interval
         // only covers the rest, and a longer one keeps a commit from landing between a record's journal entry and
         // the flush that deletes it (the entry would reach the changelog instead of cancelling out in the cache).

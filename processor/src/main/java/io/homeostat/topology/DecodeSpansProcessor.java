@@ -32,8 +32,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Reads one OTLP trace export request per record (protobuf with the {@link SpanScanner}: only the fields the
  * span SLIs need) and folds its spans into the task's open partial aggregates, one per (requirement,
- * slice), which it forwards keyed by requirement every {@link #flushIntervalMs} of wall time: a few hundred
- * partials per flush whatever the traffic, instead of one per requirement of every request. Each record's
+ * slice), which it forwards keyed by requirement every twentieth of a slice (10 to 250 ms) of wall time: a few
+ * hundred partials per flush whatever the traffic, instead of one per requirement of every request. Each record's
  * contribution is also written to a changelogged journal store (deleted at the flush), so that a task
  * restarted before its flush rebuilds the same partials: the journal, the flush and the input offsets
  * commit together under exactly-once. Undecodable records, and records with spans from far in the
@@ -41,9 +41,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class DecodeSpansProcessor implements Processor<byte[], byte[], String, Routed> {
     static final String JOURNAL_STORE = "span-journal";
-    /** Flush at least this often on the wall clock, and when this many records are in the journal. */
-    private static final long MAX_FLUSH_INTERVAL_MS = 100;
-    private static final int MAX_RECORDS_PER_FLUSH = 256;
+    /** Flush every twentieth of a slice, within these bounds, and when this many records are in the journal. */
+    private static final long MIN_FLUSH_INTERVAL_MS = 10;
+    private static final long MAX_FLUSH_INTERVAL_MS = 250;
+    static final int MAX_RECORDS_PER_FLUSH = 1024;
 
     private final long maxFutureMs;
     private final long flushIntervalMs;
@@ -62,9 +63,14 @@ final class DecodeSpansProcessor implements Processor<byte[], byte[], String, Ro
 
     DecodeSpansProcessor(long sliceMs, long maxFutureMs) {
         this.maxFutureMs = maxFutureMs;
-        // Partials wait at most this long: a small part of a slice, so that they reach their slice in time.
-        this.flushIntervalMs = Math.max(10, Math.min(MAX_FLUSH_INTERVAL_MS, sliceMs / 4));
+        // Partials wait at most this long: a small part of a slice (verdicts are per slice), long enough that a
+        // flush folds hundreds of requests: fewer partials, commits and samples to pick.
+        this.flushIntervalMs = flushIntervalMs(sliceMs);
         this.folder = new SpanFolder(sliceMs, buffer);
+    }
+
+    static long flushIntervalMs(long sliceMs) {
+        return Math.max(MIN_FLUSH_INTERVAL_MS, Math.min(MAX_FLUSH_INTERVAL_MS, sliceMs / 20));
     }
 
     @Override

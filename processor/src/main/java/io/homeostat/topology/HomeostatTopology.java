@@ -20,7 +20,7 @@ import org.apache.kafka.streams.state.Stores;
  * exactly-once, state directory) is the runner's business.
  *
  * <pre>
- * otlp_spans ───► decode-spans ───┐ partials per (requirement, slice), folded across records, every 100 ms
+ * otlp_spans ───► decode-spans ───┐ partials per (requirement, slice), folded across records, every slice/20
  * otlp_metrics ─► decode-metrics ─┤ partials per (requirement, series, slice)
  * targets ──────► route-targets ──┘
  *                   └─► split ─► dead letters ──────────────────────────────────► homeostasis.dlq
@@ -45,7 +45,10 @@ public final class HomeostatTopology {
                 store(RouteTargetsProcessor.ROUTES_STORE), Serdes.String(), Serdes.String()));
         for (String name : new String[] {RequirementWindows.SPAN_SLICES_STORE, RequirementWindows.METRIC_SLICES_STORE,
                 RequirementWindows.SERIES_STORE}) {
-            builder.addStateStore(Stores.keyValueStoreBuilder(store(name), Serdes.Bytes(), Serdes.ByteArray()));
+            // Cached: a slice gets a partial from every decode task at every flush; the record cache folds them
+            // into one RocksDB write and one changelog record per slice and commit.
+            builder.addStateStore(Stores.keyValueStoreBuilder(store(name), Serdes.Bytes(), Serdes.ByteArray())
+                    .withCachingEnabled());
         }
         // The decode tasks' journal of spans folded but not yet flushed: written and deleted within a flush
         // interval, so mostly in the record cache; in memory, with its changelog for restarts.

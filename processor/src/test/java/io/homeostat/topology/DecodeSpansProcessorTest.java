@@ -84,9 +84,12 @@ class DecodeSpansProcessorTest {
         try (SdkSpans sdk = new SdkSpans("checkout")) {
             record = sdk.spans("REQ-A", 1, T0, new double[] {5}, 0).batch(OtlpEncoding.PROTOBUF);
         }
-        for (int i = 0; i < 256; i++) task.process(record, i);
+        int records = DecodeSpansProcessor.MAX_RECORDS_PER_FLUSH;
+        for (int i = 0; i < records - 1; i++) task.process(record, i);
+        assertThat(task.partials()).isEmpty();
+        task.process(record, records - 1);
         assertThat(task.partials()).containsOnlyKeys(new SliceKey("REQ-A", T0.toEpochMilli()));
-        assertThat(task.partials().get(new SliceKey("REQ-A", T0.toEpochMilli())).count()).isEqualTo(256);
+        assertThat(task.partials().get(new SliceKey("REQ-A", T0.toEpochMilli())).count()).isEqualTo(records);
     }
 
     /** Requests of 60 spans over 5 requirements, 3 slices, durations and errors varying, some spans untagged. */
