@@ -53,7 +53,7 @@ public final class SpanScanner {
     private int depth;
     private final TextCache texts = new TextCache();
     /** One AnyValue reading per nesting level (values nest in arrays), reused. */
-    private final List<AnyText> anyTexts = new ArrayList<>();
+    private AnyText[] anyTexts = new AnyText[16];
     private final KeyValueText keyValue = new KeyValueText();
 
     /**
@@ -393,8 +393,13 @@ public final class SpanScanner {
     }
 
     private AnyText anyText(int level) {
-        while (anyTexts.size() <= level) anyTexts.add(new AnyText());
-        return anyTexts.get(level);
+        if (level >= anyTexts.length) anyTexts = Arrays.copyOf(anyTexts, Math.max(level + 1, anyTexts.length * 2));
+        AnyText text = anyTexts[level];
+        if (text == null) {
+            text = new AnyText();
+            anyTexts[level] = text;
+        }
+        return text;
     }
 
     // --- the generic walk: every other field, checked as the generated parser checks it ----------------
