@@ -108,7 +108,7 @@ final class Report {
             md.append("**Detection latency** (Homeostat as shipped on live traffic; each trial a requirement of its own, "
                     + "`span.success_rate gte 0.99` over one slice (at least 1 s); wall time from sending the first violating "
                     + "span to reading the firing alert, and from the first healthy span again to the resolved alert; "
-                    + "p99 of 20 trials is their maximum)\n\n");
+                    + "p99 by nearest rank: of 20 trials, their maximum)\n\n");
             md.append("| slice / grace | window | trials detected | detect p50 | detect p99 | detect max | resolved | resolve p50 | resolve p99 | late events |\n");
             md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
             for (DetectionLatency.Result r : latency) {
@@ -149,7 +149,8 @@ final class Report {
             md.append("| benchmark | score | ± (99.9 %) | unit |\n|---|---:|---:|---|\n");
             for (JmhScore s : jmh) {
                 md.append("| ").append(s.benchmark()).append(" | ").append(String.format(Locale.ROOT, "%,.0f", s.score()))
-                        .append(" | ").append(String.format(Locale.ROOT, "%,.0f", s.error())).append(" | ").append(s.unit())
+                        .append(" | ").append(Double.isNaN(s.error()) ? "–" : String.format(Locale.ROOT, "%,.0f", s.error()))
+                        .append(" | ").append(s.unit())
                         .append(" |\n");
             }
             md.append("\n");
