@@ -1,6 +1,7 @@
 package io.homeostat.aggregate;
 
 import io.homeostat.otlp.RequirementResolver;
+import io.homeostat.otlp.SpanSummaries;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
@@ -59,6 +60,32 @@ public final class SpanBatchAggregator {
             }
         }
         return new Result(partials, unattributed, spans, latest);
+    }
+
+    /**
+     * The same as {@link #aggregate(ExportTraceServiceRequest, long, long)}, from a request's span summaries
+     * (read by {@code SpanScanner} from protobuf without building the generated classes).
+     */
+    public static Result aggregate(SpanSummaries spans, long sliceMs, long fallbackTimeMs) {
+        Map<SliceKey, SpanAggregate> partials = new LinkedHashMap<>();
+        Map<String, Long> unattributed = new HashMap<>();
+        long latest = Long.MIN_VALUE;
+        for (int i = 0; i < spans.size(); i++) {
+            String requirement = spans.requirement(i);
+            if (requirement == null) {
+                unattributed.merge(spans.service(i), 1L, Long::sum);
+                continue;
+            }
+            long endNanos = spans.endNanos(i);
+            long eventTimeMs = endNanos > 0 ? endNanos / 1_000_000L : fallbackTimeMs;
+            latest = Math.max(latest, eventTimeMs);
+            double durationMs = endNanos > 0 && spans.startNanos(i) > 0 ? (endNanos - spans.startNanos(i)) / 1_000_000.0 : 0.0;
+            SliceKey key = new SliceKey(requirement, SliceKey.sliceStart(eventTimeMs, sliceMs));
+            int span = i;
+            partials.computeIfAbsent(key, k -> new SpanAggregate())
+                    .record(durationMs, spans.error(i), () -> spans.traceIdLength(span) == 16 ? spans.traceIdHex(span) : null);
+        }
+        return new Result(partials, unattributed, spans.size(), latest);
     }
 
     private static String traceIdHex(Span span) {

@@ -23,6 +23,17 @@ public final class StreamsSettings {
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, processingGuarantee);
         // Every input topic is read from the start on first run: targets are a compacted table.
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        // The decode tasks commit right after each flush of their partials (every twentieth of a slice, at most 250 ms, while data flows) and
+        // the requirement tasks right after publishing alerts: commits happen when they are useful. The interval
+        // only covers the rest, and a longer one keeps a commit from landing between a record's journal entry and
+        // the flush that deletes it (the entry would reach the changelog instead of cancelling out in the cache).
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
+        // An OTLP request is one record of hundreds of KB once decompressed; Streams' defaults are sized for
+        // small records (1000 buffered per partition, 1000 per poll: hundreds of MB of heap in a backlog). A
+        // hundred per partition is plenty to keep the thread busy, and keeps the partitions of a backlog close in
+        // event time (a task far ahead of another makes the other's spans late at the requirement tasks).
+        props.put(StreamsConfig.BUFFERED_RECORDS_PER_PARTITION_CONFIG, 100);
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 100);
         // Partials and alerts are small; batching them a little saves requests at no visible latency.
         props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
         props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");

@@ -16,6 +16,53 @@ public final class OtlpDecoder {
         return decode(payload, declared, ExportTraceServiceRequest::newBuilder);
     }
 
+    /**
+     * Reads a trace export request into span summaries: protobuf with the {@link SpanScanner} (no generated
+     * objects but for ERROR spans), OTLP/JSON through the generated classes. The same encodings, fallback
+     * and messages as {@link #decodeTraces}.
+     */
+    public static void scanTraces(byte[] payload, OtlpEncoding declared, SpanScanner scanner, SpanSummaries into)
+            throws OtlpDecodeException {
+        String type = ExportTraceServiceRequest.getDescriptor().getName();
+        if (payload == null || payload.length == 0) {
+            throw new OtlpDecodeException("empty value: expected an OTLP " + type);
+        }
+        if (declared != null) {
+            scan(payload, declared, true, scanner, into);
+            return;
+        }
+        OtlpEncoding guess = OtlpEncoding.sniff(payload);
+        try {
+            scan(payload, guess, false, scanner, into);
+        } catch (OtlpDecodeException first) {
+            OtlpEncoding other = guess == OtlpEncoding.JSON ? OtlpEncoding.PROTOBUF : OtlpEncoding.JSON;
+            try {
+                scan(payload, other, false, scanner, into);
+            } catch (OtlpDecodeException second) {
+                throw new OtlpDecodeException("not an OTLP " + type + " in protobuf or JSON (no content-type header); as "
+                        + guess + ": " + first.getMessage() + "; as " + other + ": " + second.getMessage(), first);
+            }
+        }
+    }
+
+    private static void scan(byte[] payload, OtlpEncoding encoding, boolean declared, SpanScanner scanner,
+                             SpanSummaries into) throws OtlpDecodeException {
+        if (encoding == OtlpEncoding.JSON) {
+            ExportTraceServiceRequest request = (ExportTraceServiceRequest) decode(payload, encoding, declared,
+                    ExportTraceServiceRequest.newBuilder());
+            into.clear();
+            into.addAll(request);
+            return;
+        }
+        try {
+            scanner.scan(payload, into);
+        } catch (InvalidProtocolBufferException e) {
+            into.clear();
+            throw new OtlpDecodeException("not a protobuf " + ExportTraceServiceRequest.getDescriptor().getName()
+                    + (declared ? " (content-type header)" : "") + ": " + e.getMessage(), e);
+        }
+    }
+
     public static ExportMetricsServiceRequest decodeMetrics(byte[] payload, OtlpEncoding declared)
             throws OtlpDecodeException {
         return decode(payload, declared, ExportMetricsServiceRequest::newBuilder);

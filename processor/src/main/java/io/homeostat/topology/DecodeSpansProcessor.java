@@ -1,32 +1,56 @@
 package io.homeostat.topology;
 
-import io.homeostat.aggregate.SliceKey;
-import io.homeostat.aggregate.SpanAggregate;
-import io.homeostat.aggregate.SpanBatchAggregator;
+import io.homeostat.aggregate.SpanFolder;
+import io.homeostat.aggregate.SpanJournal;
+import io.homeostat.aggregate.SpanSliceBuffer;
 import io.homeostat.model.Timestamps;
 import io.homeostat.model.UnattributedStatus;
 import io.homeostat.otlp.OtlpDecodeException;
 import io.homeostat.otlp.OtlpDecoder;
 import io.homeostat.otlp.OtlpEncoding;
+import io.homeostat.otlp.SpanScanner;
+import io.homeostat.otlp.SpanSummaries;
 import io.homeostat.trace.IssueExtractor;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Decodes one OTLP trace export request per record and folds its spans into one partial aggregate per
- * (requirement, slice), keyed by requirement; when the feedback loop is on, also its errors into one
- * issue partial per production issue, keyed by issue id. Undecodable records, and records with spans
- * from far in the future, become dead letters.
+ * Reads one OTLP trace export request per record (protobuf with the {@link SpanScanner}: only the fields the
+ * span SLIs need) and folds its spans into the task's open partial aggregates, one per (requirement,
+ * slice), which it forwards keyed by requirement every twentieth of a slice (10 to 250 ms) of wall time: a few
+ * hundred partials per flush whatever the traffic, instead of one per requirement of every request. Each record's
+ * contribution is also written to a changelogged journal store (deleted at the flush), so that a task
+ * restarted before its flush rebuilds the same partials: the journal, the flush and the input offsets
+ * commit together under exactly-once. Undecodable records, and records with spans from far in the
+ * future, become dead letters; spans without a requirement are counted per service, per record. When the
+ * feedback loop is on, the request's errors (the few spans the scanner hands over whole) are folded into one
+ * issue partial per production issue, keyed by issue id, at once.
  */
 final class DecodeSpansProcessor implements Processor<byte[], byte[], String, Routed> {
-    private final long sliceMs;
+    static final String JOURNAL_STORE = "span-journal";
+    /** Flush every twentieth of a slice, within these bounds, and when this many records are in the journal. */
+    private static final long MIN_FLUSH_INTERVAL_MS = 10;
+    private static final long MAX_FLUSH_INTERVAL_MS = 250;
+    static final int MAX_RECORDS_PER_FLUSH = 1024;
+
     private final long maxFutureMs;
+    private final long flushIntervalMs;
     private final boolean traceIssues;
     private ProcessorContext<String, Routed> context;
     private TaskMetrics metrics;
@@ -35,11 +59,24 @@ final class DecodeSpansProcessor implements Processor<byte[], byte[], String, Ro
     private Sensor deadLettered;
     private IssueForwarder issues;
     private final Map<String, Sensor> unattributedByService = new HashMap<>();
+    private final SpanScanner scanner = new SpanScanner();
+    private final SpanSummaries spans = new SpanSummaries();
+    private final SpanSliceBuffer buffer = new SpanSliceBuffer();
+    private final SpanFolder folder;
+    private KeyValueStore<Bytes, byte[]> journal;
+    private final List<Bytes> journalKeys = new ArrayList<>();
 
     DecodeSpansProcessor(long sliceMs, long maxFutureMs, boolean traceIssues) {
-        this.sliceMs = sliceMs;
         this.maxFutureMs = maxFutureMs;
         this.traceIssues = traceIssues;
+        // Partials wait at most this long: a small part of a slice (verdicts are per slice), long enough that a
+        // flush folds hundreds of requests: fewer partials, commits and samples to pick.
+        this.flushIntervalMs = flushIntervalMs(sliceMs);
+        this.folder = new SpanFolder(sliceMs, buffer);
+    }
+
+    static long flushIntervalMs(long sliceMs) {
+        return Math.max(MIN_FLUSH_INTERVAL_MS, Math.min(MAX_FLUSH_INTERVAL_MS, sliceMs / 20));
     }
 
     @Override
@@ -48,44 +85,87 @@ final class DecodeSpansProcessor implements Processor<byte[], byte[], String, Ro
         this.metrics = new TaskMetrics(context);
         spansDecoded = metrics.counter("spans-decoded", "Spans decoded from OTLP trace export requests");
         partialsForwarded = metrics.counter("span-partials-forwarded",
-                "Partial aggregates (one per requirement and slice of a request) sent to the requirement tasks");
+                "Partial aggregates (one per requirement and slice, per flush of a decode task) sent to the requirement tasks");
         deadLettered = metrics.counter("span-records-dead-lettered", "Span records sent to the dead-letter topic");
         issues = new IssueForwarder(metrics, "spans");
+        journal = context.getStateStore(JOURNAL_STORE);
+        // Records folded but not flushed before a restart: fold them again, in their order (the store's).
+        try (KeyValueIterator<Bytes, byte[]> it = journal.all()) {
+            while (it.hasNext()) {
+                KeyValue<Bytes, byte[]> entry = it.next();
+                SpanJournal.replay(entry.value, buffer);
+                journalKeys.add(entry.key);
+            }
+        }
+        // Every decode task flushes at the same wall-clock instants (multiples of the interval), so that one
+        // commit follows the flushes of all the thread's tasks.
+        long now = context.currentSystemTimeMs();
+        context.schedule(Instant.ofEpochMilli((now / flushIntervalMs + 1) * flushIntervalMs), Duration.ofMillis(flushIntervalMs),
+                PunctuationType.WALL_CLOCK_TIME, this::flush);
     }
 
     @Override
     public void process(Record<byte[], byte[]> record) {
-        ExportTraceServiceRequest request;
         try {
-            request = OtlpDecoder.decodeTraces(record.value(), OtlpEncoding.fromHeaders(record.headers()));
+            OtlpDecoder.scanTraces(record.value(), OtlpEncoding.fromHeaders(record.headers()), scanner, spans);
         } catch (OtlpDecodeException e) {
             deadLetter(record, e.getMessage(), e.getClass());
             return;
         }
-        SpanBatchAggregator.Result result = SpanBatchAggregator.aggregate(request, sliceMs, record.timestamp());
+        long latest = SpanFolder.latestEventTimeMs(spans, record.timestamp());
         long now = context.currentSystemTimeMs();
-        if (result.latestEventTimeMs() > now + maxFutureMs) {
-            deadLetter(record, "spans end up to " + Timestamps.format(result.latestEventTimeMs()) + ", more than "
+        if (latest > now + maxFutureMs) {
+            deadLetter(record, "spans end up to " + Timestamps.format(latest) + ", more than "
                     + maxFutureMs / 1000 + "s after the processor's clock (" + Timestamps.format(now)
                     + "); is the sender's clock wrong? (--max-future)", FutureTimestampException.class);
             return;
         }
-        spansDecoded.record(result.spans());
-        for (Map.Entry<String, Long> e : result.unattributedByService().entrySet()) {
+        spansDecoded.record(spans.size());
+        Map<String, Long> unattributed = folder.fold(spans, record.timestamp());
+        byte[] entry = folder.journalEntry(record.timestamp());
+        if (entry != null) {
+            Bytes key = journalKey(context.recordMetadata().orElse(null));
+            journal.put(key, entry);
+            journalKeys.add(key);
+        }
+        for (Map.Entry<String, Long> e : unattributed.entrySet()) {
             unattributed(e.getKey()).record(e.getValue());
             forward(UnattributedStatus.key(e.getKey()),
                     new RequirementEvent.Unattributed(e.getKey(), e.getValue(), 0, 0, now), record.timestamp());
         }
-        for (Map.Entry<SliceKey, SpanAggregate> partial : result.partials().entrySet()) {
-            forward(partial.getKey().requirement(),
-                    new RequirementEvent.SlicePartial(partial.getKey().sliceStart(), partial.getValue()), record.timestamp());
-            partialsForwarded.record();
-        }
-        if (traceIssues) {
+        if (traceIssues && spans.fullSpanCount() > 0) {
             // Implements: REQ-RUNTIME-003 (errors and exception events of the batch, folded per issue)
-            IssueExtractor.Batch errors = IssueExtractor.fromSpans(request, record.timestamp());
+            IssueExtractor.Batch errors = IssueExtractor.fromSpans(spans.fullSpans(), record.timestamp());
             issues.forward(context, errors, record.timestamp());
         }
+        if (journalKeys.size() >= MAX_RECORDS_PER_FLUSH) flush(now);
+    }
+
+    /** Forwards every open partial and forgets the journal entries they came from. */
+    private void flush(long now) {
+        if (buffer.isEmpty() && journalKeys.isEmpty()) return;
+        for (SpanSliceBuffer.Partial partial : buffer.drain()) {
+            forward(partial.requirement(), new RequirementEvent.SlicePartial(partial.sliceStart(), partial.spans()),
+                    partial.timestampMs());
+            partialsForwarded.record();
+        }
+        for (Bytes key : journalKeys) journal.delete(key);
+        journalKeys.clear();
+        // Commit right after the flush: the journal entries just deleted then never reach the changelog
+        // (their puts and deletes cancel out in the record cache), and the partials are visible at once.
+        context.commit();
+    }
+
+    /** The input record's partition and offset: unique in the task, and in processing order. */
+    private Bytes journalKey(RecordMetadata metadata) {
+        ByteBuffer key = ByteBuffer.allocate(12);
+        if (metadata != null) {
+            key.putInt(metadata.partition()).putLong(metadata.offset());
+        } else {
+            // no input record (never the case in process()): order by arrival instead
+            key.putInt(-1).putLong(journalKeys.size());
+        }
+        return Bytes.wrap(key.array());
     }
 
     private void forward(String key, RequirementEvent event, long timestamp) {

@@ -96,8 +96,12 @@ final class EvaluateProcessor implements Processor<String, RequirementEvent, Str
     private long punctuations;
     private TaskMetrics metrics;
     private Sensor lateEvents;
+    private Sensor spansWindowed;
     private Sensor ignoredPoints;
     private Sensor alertsPublished;
+
+    /** Records forwarded so far; a punctuation that forwarded any asks for a commit. */
+    private long emitted;
 
     /** When a target appeared, and when its data was last seen (event time); for no-data. */
     record TargetState(long appliedAt, long lastSeen) {}
@@ -122,6 +126,8 @@ final class EvaluateProcessor implements Processor<String, RequirementEvent, Str
         metrics = new TaskMetrics(context);
         lateEvents = metrics.counter("late-events-dropped",
                 "Spans and metric observations that arrived after their slice was judged (slice + grace): counted, not merged");
+        spansWindowed = metrics.counter("spans-windowed",
+                "Spans merged into their requirement's slices (those that came too late are in late-events-dropped)");
         ignoredPoints = metrics.counter("cumulative-points-ignored",
                 "Cumulative metric points no newer than their series' previous point (duplicates, out of order)");
         alertsPublished = metrics.counter("alerts-published", "Alert records published (firing, severity change, resolved)");
@@ -170,6 +176,7 @@ final class EvaluateProcessor implements Processor<String, RequirementEvent, Str
         if (event instanceof RequirementEvent.SlicePartial partial) {
             if (accept(record.key(), partial.sliceStart(), partial.spans().count(), now)) {
                 windows.addSpans(record.key(), partial.sliceStart(), partial.spans());
+                spansWindowed.record(partial.spans().count());
             }
         } else if (event instanceof RequirementEvent.MetricSlice metric) {
             mergeMetric(record.key(), metric.partial(), now);
@@ -252,13 +259,20 @@ final class EvaluateProcessor implements Processor<String, RequirementEvent, Str
         lastStatus.remove(targetId);
         lastStatusAt.remove(targetId);
         if (removed != null) {
-            context.forward(new Record<>(targetId, new Emitted.Status(targetId, null), now));
+            emit(new Record<>(targetId, new Emitted.Status(targetId, null), now));
             LOG.info("Target {} removed", targetId);
         }
     }
 
     // Implements: REQ-RUNTIME-002 (deviation detection, every slice, by wall clock)
     private void evaluate(long now) {
+        long emittedBefore = emitted;
+        judge(now);
+        // Alerts and status are visible once committed: ask for it now rather than at the next commit interval.
+        if (emitted > emittedBefore) context.commit();
+    }
+
+    private void judge(long now) {
         punctuations++;
         long idleAfter = sawInput ? graceMs + sliceMs : Math.max(graceMs + sliceMs, STARTUP_IDLE_MS);
         boolean idle = now - lastInputWallTime >= idleAfter;
@@ -320,13 +334,13 @@ final class EvaluateProcessor implements Processor<String, RequirementEvent, Str
         if (status.sameStateAs(lastStatus.get(targetId)) && lastAt != null && now - lastAt < statusIntervalMs) return;
         lastStatus.put(targetId, status);
         lastStatusAt.put(targetId, now);
-        context.forward(new Record<>(targetId, new Emitted.Status(targetId, status), now));
+        emit(new Record<>(targetId, new Emitted.Status(targetId, status), now));
     }
 
     private void publishUnattributed(long now) {
         for (String service : unattributedChanged) {
             String key = UnattributedStatus.key(service);
-            context.forward(new Record<>(key, new Emitted.Status(key, unattributed.get(service)), now));
+            emit(new Record<>(key, new Emitted.Status(key, unattributed.get(service)), now));
         }
         unattributedChanged.clear();
     }
@@ -339,7 +353,7 @@ final class EvaluateProcessor implements Processor<String, RequirementEvent, Str
 
     private void apply(String episodeKey, AlertLifecycle.Transition transition, long now) {
         for (Alert alert : transition.alerts()) {
-            context.forward(new Record<>(alert.fingerprint(), new Emitted.AlertChange(alert), now));
+            emit(new Record<>(alert.fingerprint(), new Emitted.AlertChange(alert), now));
             alertsPublished.record();
             LOG.info("Alert {} {} {} {} {}: actual {} vs {} {}{} over {} events [{} .. {}){}", alert.status().toUpperCase(),
                     alert.kind(), alert.severity(), alert.targetId(), alert.alertId(), alert.actual(), alert.operator(),
@@ -369,6 +383,11 @@ final class EvaluateProcessor implements Processor<String, RequirementEvent, Str
         long longest = windowMs(Target.DEFAULT_WINDOW);
         for (Target target : targets.values()) longest = Math.max(longest, windowMs(target.window()));
         return longest;
+    }
+
+    private void emit(Record<String, Emitted> record) {
+        emitted++;
+        context.forward(record);
     }
 
     private static byte[] bytes(Object value) {

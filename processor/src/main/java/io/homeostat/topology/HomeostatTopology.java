@@ -21,7 +21,8 @@ import org.apache.kafka.streams.state.Stores;
  * exactly-once, state directory) is the runner's business.
  *
  * <pre>
- * otlp_spans ───► decode-spans ───┐ partials per (requirement, slice); issue partials per issue
+ * otlp_spans ───► decode-spans ───┐ partials per (requirement, slice), folded across records, every slice/20;
+ *                                 │ issue partials per issue
  * otlp_metrics ─► decode-metrics ─┤ partials per (requirement, series, slice)
  * otlp_logs ────► decode-logs ────┤ issue partials per issue
  * targets ──────► route-targets ──┘
@@ -53,9 +54,15 @@ public final class HomeostatTopology {
                 Stores.persistentKeyValueStore(RouteTargetsProcessor.ROUTES_STORE), Serdes.String(), Serdes.String()));
         for (String name : new String[] {RequirementWindows.SPAN_SLICES_STORE, RequirementWindows.METRIC_SLICES_STORE,
                 RequirementWindows.SERIES_STORE}) {
-            builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.Bytes(),
-                    Serdes.ByteArray()));
+            // Cached: a slice gets a partial from every decode task at every flush; the record cache folds them
+            // into one RocksDB write and one changelog record per slice and commit.
+            builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.Bytes(), Serdes.ByteArray())
+                    .withCachingEnabled());
         }
+        // The decode tasks' journal of spans folded but not yet flushed: written and deleted within a flush
+        // interval, so mostly in the record cache; in memory, with its changelog for restarts.
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(DecodeSpansProcessor.JOURNAL_STORE),
+                Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled());
         for (String name : new String[] {EvaluateProcessor.TARGETS_STORE, EvaluateProcessor.EPISODES_STORE,
                 EvaluateProcessor.TARGET_STATE_STORE, EvaluateProcessor.UNATTRIBUTED_STORE,
                 TrackIssuesProcessor.ISSUES_STORE, IntentsFromAlertsProcessor.ALERT_INTENTS_STORE}) {
@@ -69,7 +76,7 @@ public final class HomeostatTopology {
         KStream<String, Routed> spans = builder
                 .stream(topics.spans(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("otlp-spans"))
                 .process(() -> new DecodeSpansProcessor(sliceMs, maxFutureMs, runtime.feedbackLoopEnabled()),
-                        Named.as("decode-spans"));
+                        Named.as("decode-spans"), DecodeSpansProcessor.JOURNAL_STORE);
         KStream<String, Routed> metrics = builder
                 .stream(topics.metrics(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("otlp-metrics"))
                 .process(() -> new DecodeMetricsProcessor(sliceMs, maxFutureMs), Named.as("decode-metrics"));

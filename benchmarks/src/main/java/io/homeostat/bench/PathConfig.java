@@ -1,0 +1,31 @@
+package io.homeostat.bench;
+
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * What one measured path is given: where the data is, how much of it there is, and for the Kafka Streams
+ * paths their slice, grace, application id and state directory.
+ *
+ * @param path          {@link PathName} of the path
+ * @param client        Kafka client properties (bootstrap servers)
+ * @param topic         the dataset's topic, read from the beginning
+ * @param partitions    partitions of the topics a path creates
+ * @param expectedSpans the path is done when it has counted this many spans
+ * @param requirements  requirement keys of the dataset (Homeostat gets two targets per key)
+ * @param runId         unique per run: application id, topic prefix, consumer group
+ * @param stateDir      Kafka Streams state directory
+ * @param timeoutMs     give up after this long
+ * @param probeMemory   measure heap after GC and state stores once done
+ * @param brokerPid     the broker's process id, to measure its CPU time too (-1: unknown)
+ */
+public record PathConfig(String path, Map<String, String> client, String topic, int partitions, long expectedSpans,
+                         int requirements, String runId, String stateDir, long sliceMs, long graceMs, long timeoutMs,
+                         boolean probeMemory, long brokerPid) {
+
+    public Properties clientProperties() {
+        Properties props = new Properties();
+        props.putAll(client);
+        return props;
+    }
+}

@@ -1,0 +1,41 @@
+package io.homeostat.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.homeostat.testing.EmbeddedKafka;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The harness's quick mode on a real broker, every path in this JVM: checks that the floor, Homeostat (exactly
+ * once, as shipped) and the naive topology each count every span of the dataset. Correctness only; the
+ * numbers it measures here mean nothing and are not looked at.
+ */
+class QuickBenchTest {
+    @TempDir Path workDir;
+
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void floorHomeostatAndNaiveCountTheSameSpans() throws Exception {
+        try (EmbeddedKafka kafka = new EmbeddedKafka()) {
+            LoadHarness harness = new LoadHarness();
+            new CommandLine(harness).setCaseInsensitiveEnumValuesAllowed(true).parseArgs(
+                    "--bootstrap-servers", kafka.bootstrapServers(), "--quick", "--in-process",
+                    "--paths", "floor,homeostat,naive", "--no-latency", "--no-memory", "--no-jmh",
+                    "--partitions", "2", "--work-dir", workDir.toString());
+
+            assertThat(harness.call()).isZero();
+
+            long produced = harness.report.written.get("main").spans();
+            assertThat(produced).isEqualTo(20_000);
+            assertThat(harness.report.throughput).extracting(PathResult::path)
+                    .containsExactly("FLOOR", "HOMEOSTAT", "NAIVE");
+            assertThat(harness.report.throughput).allSatisfy(result ->
+                    assertThat(result.spans()).as(result.path()).isEqualTo(produced));
+        }
+    }
+}

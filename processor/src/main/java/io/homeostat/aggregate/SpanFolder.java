@@ -1,0 +1,98 @@
+package io.homeostat.aggregate;
+
+import io.homeostat.otlp.SpanSummaries;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Folds one export request's span summaries into a {@link SpanSliceBuffer}, span by span (no partial
+ * aggregate per request), and writes the request's {@link SpanJournal} entry alongside. Event time is the
+ * span's end (the record's timestamp when it has none), duration end minus start; spans without a
+ * requirement are only counted, per service. Not thread-safe; one per decode task.
+ */
+public final class SpanFolder {
+    private final long sliceMs;
+    private final SpanSliceBuffer buffer;
+    private final SpanJournal.Writer journal = new SpanJournal.Writer();
+    private final RecordingTraceId traceId = new RecordingTraceId();
+
+    public SpanFolder(long sliceMs, SpanSliceBuffer buffer) {
+        this.sliceMs = sliceMs;
+        this.buffer = buffer;
+    }
+
+    /** The newest event time of the spans that have a requirement, or {@link Long#MIN_VALUE} when none has. */
+    public static long latestEventTimeMs(SpanSummaries spans, long recordTimestampMs) {
+        long latest = Long.MIN_VALUE;
+        for (int i = 0; i < spans.size(); i++) {
+            if (spans.requirement(i) != null) latest = Math.max(latest, eventTimeMs(spans, i, recordTimestampMs));
+        }
+        return latest;
+    }
+
+    /**
+     * Folds the spans into the buffer and prepares the request's journal entry ({@link #journalEntry}).
+     *
+     * @return spans without a requirement, per service; empty when all have one
+     */
+    public Map<String, Long> fold(SpanSummaries spans, long recordTimestampMs) {
+        Map<String, Long> unattributed = Map.of();
+        journal.clear();
+        traceId.spans = spans;
+        for (int i = 0; i < spans.size(); i++) {
+            String requirement = spans.requirement(i);
+            if (requirement == null) {
+                if (unattributed.isEmpty()) unattributed = new HashMap<>();
+                unattributed.merge(spans.service(i), 1L, Long::sum);
+                continue;
+            }
+            long endNanos = spans.endNanos(i);
+            long startNanos = spans.startNanos(i);
+            double durationMs = endNanos > 0 && startNanos > 0 ? (endNanos - startNanos) / 1_000_000.0 : 0.0;
+            long sliceStart = SliceKey.sliceStart(eventTimeMs(spans, i, recordTimestampMs), sliceMs);
+            boolean error = spans.error(i);
+            traceId.reset(i);
+            buffer.add(requirement, sliceStart, durationMs, error, recordTimestampMs, traceId);
+            journal.add(requirement, sliceStart, durationMs, error, traceId.asked, traceId.bytes, 0);
+        }
+        traceId.spans = null;
+        return unattributed;
+    }
+
+    /** The journal entry of the last {@link #fold}, or {@code null} when it folded no span. */
+    public byte[] journalEntry(long recordTimestampMs) {
+        return journal.spans() == 0 ? null : journal.toEntry(recordTimestampMs);
+    }
+
+    private static long eventTimeMs(SpanSummaries spans, int i, long recordTimestampMs) {
+        long endNanos = spans.endNanos(i);
+        return endNanos > 0 ? endNanos / 1_000_000L : recordTimestampMs;
+    }
+
+    /**
+     * The trace id of the span being folded, as hex when the buffer asks for it (a sample), noting that it
+     * asked and keeping the raw bytes for the journal.
+     */
+    private static final class RecordingTraceId implements SpanAggregate.TraceIdSource {
+        final byte[] raw = new byte[16];
+        SpanSummaries spans;
+        int index;
+        boolean asked;
+        byte[] bytes;
+
+        void reset(int span) {
+            index = span;
+            asked = false;
+            bytes = null;
+        }
+
+        @Override
+        public String hex() {
+            asked = true;
+            if (spans.traceIdLength(index) != 16) return null;
+            spans.copyTraceId(index, raw, 0);
+            bytes = raw;
+            return spans.traceIdHex(index);
+        }
+    }
+}
