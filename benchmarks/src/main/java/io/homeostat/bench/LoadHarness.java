@@ -138,6 +138,11 @@ public final class LoadHarness implements Callable<Integer> {
     @Option(names = "--results", description = "Also write the markdown table to this file.")
     Path results;
 
+    @Option(names = "--warmup", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Each throughput path first reads the main dataset once, unmeasured, in its JVM (its own application id), "
+                    + "so that the measured run finds its code compiled, as in a processor running for minutes (default: on).")
+    boolean warmup;
+
     @Option(names = "--timeout", defaultValue = "20m", converter = DurationOption.class,
             description = "Give a throughput run up after this long (default: ${DEFAULT-VALUE}).")
     Duration timeout;
@@ -162,6 +167,7 @@ public final class LoadHarness implements Callable<Integer> {
                 : PathRunner.childJvm(Arrays.asList(jvmOptions.trim().split("\\s+")), workDir.resolve("logs"));
         Files.createDirectories(workDir);
         report = new Report(MachineFacts.now(), inProcess ? "(in process)" : jvmOptions, command());
+        report.warmup = warmup;
 
         long mainSpans = spans != null ? spans : quick ? 20_000 : 5_000_000;
         DatasetSpec main = new DatasetSpec(mainSpans, batchSpans, requirements, zipf, services, errorRate,
@@ -198,7 +204,8 @@ public final class LoadHarness implements Callable<Integer> {
                 Duration pathGrace = path == PathName.NAIVE ? grace.plus(eventSpan) : grace;
                 boolean probe = path == PathName.HOMEOSTAT && memory && round == 1;
                 PathResult result = runner.run(config(path, prefix + ".main", report.written.get("main").spans(), requirements,
-                        prefix + "-" + path.name().toLowerCase() + "-" + round, slice, pathGrace, probe));
+                        prefix + "-" + path.name().toLowerCase() + "-" + round, slice, pathGrace, probe)
+                        .withWarmup(warmup ? prefix + ".main" : null, report.written.get("main").spans()));
                 LOG.info("  {} spans in {} s: {} spans/s", result.spans(), String.format("%.2f", result.seconds()),
                         String.format("%,.0f", result.spansPerSecond()));
                 runs.computeIfAbsent(path, p -> new ArrayList<>()).add(result);
@@ -267,7 +274,7 @@ public final class LoadHarness implements Callable<Integer> {
         if (path == PathName.HOMEOSTAT || path == PathName.NAIVE) client.putAll(streamsProperties);
         return new PathConfig(path.name(), client, topic, partitions, expectedSpans, keys,
                 runId, workDir.resolve("state").resolve(runId).toAbsolutePath().toString(), slice.toMillis(), grace.toMillis(),
-                timeout.toMillis(), probeMemory, brokerPid);
+                timeout.toMillis(), probeMemory, brokerPid, null, 0);
     }
 
     private Properties clientProperties() {

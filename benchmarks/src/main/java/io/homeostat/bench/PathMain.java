@@ -22,6 +22,11 @@ public final class PathMain {
     private PathMain() {}
 
     public static PathResult run(PathConfig config) throws Exception {
+        if (config.warmupTopic() != null) measure(config.warmup());
+        return measure(config);
+    }
+
+    private static PathResult measure(PathConfig config) throws Exception {
         return switch (PathName.valueOf(config.path())) {
             case FETCH -> ConsumerPath.run(config, false);
             case FLOOR -> ConsumerPath.run(config, true);

@@ -24,6 +24,8 @@ final class Report {
     String loadAfter = "";
     final List<String> notes = new ArrayList<>();
     final Map<String, DatasetSpec> datasets = new LinkedHashMap<>();
+    /** Whether every throughput path first read the dataset once, unmeasured (JIT warm-up). */
+    boolean warmup;
     final Map<String, Dataset.Written> written = new LinkedHashMap<>();
     final List<PathResult> throughput = new ArrayList<>();
     /** spans/s of every round of each path, in order. */
@@ -71,7 +73,10 @@ final class Report {
 
         if (!throughput.isEmpty()) {
             md.append("**Throughput** (each path reads the whole dataset from the beginning, in a fresh JVM with a fresh "
-                    + "application id; time from its first span to its last; the median of the rounds, which run interleaved)\n\n");
+                    + "application id; " + (warmup
+                            ? "before it, unmeasured, the same path read the whole dataset once in that JVM with another "
+                            + "application id, so that the JIT has compiled its code; " : "no warm-up run: JIT compilation is measured too; ")
+                    + "time and CPU from its first span to its last; the median of the rounds, which run interleaved)\n\n");
             md.append("| path | spans counted | late | seconds | spans/s | path CPU s | broker CPU s | spans per CPU-second (path + broker) | every round, spans/s |\n");
             md.append("|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
             for (PathResult r : throughput) {

@@ -43,8 +43,9 @@ import org.slf4j.LoggerFactory;
  * changes and status. The punctuator runs on the wall clock because stream time stops when input stops,
  * and verdicts (and no-data) must not.
  *
- * <p>Which slices are closed follows the data's own clock while data flows: the watermark is the end of
- * the newest slice seen, and a window ends {@code grace} before it. So export delays, consumer lag, a
+ * <p>Which slices are closed follows the data's own clock while data flows: the watermark is the start of
+ * the newest slice seen, and a window ends {@code grace} before it: data up to {@code grace} older than the
+ * newest is never late. So export delays, consumer lag, a
  * restart or a replay of old data do not make data "late". When no data has arrived for
  * {@code grace + slice} of wall time, the input is idle and the wall clock closes slices instead. A
  * window is a whole number of slices; data for a slice that a verdict already covered is late: counted,
@@ -199,7 +200,10 @@ final class EvaluateProcessor implements Processor<String, RequirementEvent, Str
             lateByRequirement.merge(requirement, events, Long::sum);
             return false;
         }
-        watermark = Math.max(watermark, Math.min(sliceEnd, now + sliceMs));
+        // The start of the newest slice, not its end: a slice then closes only once data at least `grace` newer
+        // than its end has arrived, so anything up to `grace` behind the newest data is on time (with the end, a
+        // span just past a slice boundary would close the slice before it with no grace at all).
+        watermark = Math.max(watermark, Math.min(sliceStart, now));
         return true;
     }
 

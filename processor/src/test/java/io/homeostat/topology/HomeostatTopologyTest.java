@@ -205,6 +205,24 @@ class HomeostatTopologyTest {
     }
 
     @Test
+    void dataWithinGraceOfTheNewestIsOnTimeOlderIsLate() {
+        // Slice 1 s, grace 1 s, on the data's clock (ten minutes behind the wall clock, as in a replay).
+        java.time.Instant base = h.now().minus(java.time.Duration.ofMinutes(10));
+        sendAt(base.plusMillis(500), 20);
+        sendAt(base.plusMillis(2_050), 20); // the newest data: just past the start of the slice [2 s, 3 s)
+        sendAt(base.plusMillis(1_500), 20); // 0.55 s behind the newest: on time, whatever slice it falls in
+        assertThat(h.counter("late-events-dropped")).isZero();
+        sendAt(base.plusMillis(500), 20); // 1.55 s behind the newest, a slice that ended over a grace ago: late
+        assertThat(h.counter("late-events-dropped")).isEqualTo(20);
+    }
+
+    private void sendAt(java.time.Instant end, int spans) {
+        h.sdk().spans(PERF, spans, end, HEALTHY, 0);
+        h.pipeSpans(h.sdk().batch(io.homeostat.otlp.OtlpEncoding.PROTOBUF));
+        h.tick();
+    }
+
+    @Test
     void dataBehindTheWallClockIsJudgedOnItsOwnClockNotDroppedAsLate() {
         // A replay, or a consumer catching up: every span ended ten minutes before it is processed.
         java.time.Duration lag = java.time.Duration.ofMinutes(10);
