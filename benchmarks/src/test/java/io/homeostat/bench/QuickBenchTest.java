@@ -25,7 +25,7 @@ class QuickBenchTest {
             LoadHarness harness = new LoadHarness();
             new CommandLine(harness).setCaseInsensitiveEnumValuesAllowed(true).parseArgs(
                     "--bootstrap-servers", kafka.bootstrapServers(), "--quick", "--in-process",
-                    "--paths", "floor,homeostat,naive", "--no-latency", "--no-memory", "--no-jmh",
+                    "--paths", "floor,homeostat,naive", "--no-latency", "--no-memory", "--no-jmh", "--no-warmup",
                     "--partitions", "2", "--work-dir", workDir.toString());
 
             assertThat(harness.call()).isZero();
