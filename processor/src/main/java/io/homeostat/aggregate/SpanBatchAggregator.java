@@ -64,28 +64,17 @@ public final class SpanBatchAggregator {
 
     /**
      * The same as {@link #aggregate(ExportTraceServiceRequest, long, long)}, from a request's span summaries
-     * (read by {@code SpanScanner} from protobuf without building the generated classes).
+     * (read by {@code SpanScanner} from protobuf without building the generated classes): what the decode
+     * task's {@link SpanFolder} makes of one request on its own.
      */
     public static Result aggregate(SpanSummaries spans, long sliceMs, long fallbackTimeMs) {
+        SpanSliceBuffer buffer = new SpanSliceBuffer();
+        Map<String, Long> unattributed = new SpanFolder(sliceMs, buffer).fold(spans, fallbackTimeMs);
         Map<SliceKey, SpanAggregate> partials = new LinkedHashMap<>();
-        Map<String, Long> unattributed = new HashMap<>();
-        long latest = Long.MIN_VALUE;
-        for (int i = 0; i < spans.size(); i++) {
-            String requirement = spans.requirement(i);
-            if (requirement == null) {
-                unattributed.merge(spans.service(i), 1L, Long::sum);
-                continue;
-            }
-            long endNanos = spans.endNanos(i);
-            long eventTimeMs = endNanos > 0 ? endNanos / 1_000_000L : fallbackTimeMs;
-            latest = Math.max(latest, eventTimeMs);
-            double durationMs = endNanos > 0 && spans.startNanos(i) > 0 ? (endNanos - spans.startNanos(i)) / 1_000_000.0 : 0.0;
-            SliceKey key = new SliceKey(requirement, SliceKey.sliceStart(eventTimeMs, sliceMs));
-            int span = i;
-            partials.computeIfAbsent(key, k -> new SpanAggregate())
-                    .record(durationMs, spans.error(i), () -> spans.traceIdLength(span) == 16 ? spans.traceIdHex(span) : null);
+        for (SpanSliceBuffer.Partial partial : buffer.drain()) {
+            partials.put(new SliceKey(partial.requirement(), partial.sliceStart()), partial.spans());
         }
-        return new Result(partials, unattributed, spans.size(), latest);
+        return new Result(partials, unattributed, spans.size(), SpanFolder.latestEventTimeMs(spans, fallbackTimeMs));
     }
 
     private static String traceIdHex(Span span) {
