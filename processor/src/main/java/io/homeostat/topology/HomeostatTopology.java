@@ -65,10 +65,14 @@ public final class HomeostatTopology {
                 Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled());
         for (String name : new String[] {EvaluateProcessor.TARGETS_STORE, EvaluateProcessor.EPISODES_STORE,
                 EvaluateProcessor.TARGET_STATE_STORE, EvaluateProcessor.UNATTRIBUTED_STORE,
-                TrackIssuesProcessor.ISSUES_STORE, IntentsFromAlertsProcessor.ALERT_INTENTS_STORE}) {
+                IntentsFromAlertsProcessor.ALERT_INTENTS_STORE}) {
             builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(),
                     Serdes.ByteArray()));
         }
+        // Cached: a busy issue gets a partial from every decode task's batches; the record cache turns them into
+        // one RocksDB write and one changelog record (its state, HyperLogLog included) per issue and commit.
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TrackIssuesProcessor.ISSUES_STORE),
+                Serdes.String(), Serdes.ByteArray()).withCachingEnabled());
 
         long sliceMs = settings.sliceMs();
         long maxFutureMs = settings.maxFuture().toMillis();
