@@ -204,8 +204,7 @@ public final class LoadHarness implements Callable<Integer> {
                 Duration pathGrace = path == PathName.NAIVE ? grace.plus(eventSpan) : grace;
                 boolean probe = path == PathName.HOMEOSTAT && memory && round == 1;
                 PathResult result = runner.run(config(path, prefix + ".main", report.written.get("main").spans(), requirements,
-                        prefix + "-" + path.name().toLowerCase() + "-" + round, slice, pathGrace, probe)
-                        .withWarmup(warmup ? prefix + ".main" : null, report.written.get("main").spans()));
+                        prefix + "-" + path.name().toLowerCase() + "-" + round, slice, pathGrace, probe, warmup));
                 LOG.info("  {} spans in {} s: {} spans/s", result.spans(), String.format("%.2f", result.seconds()),
                         String.format("%,.0f", result.spansPerSecond()));
                 runs.computeIfAbsent(path, p -> new ArrayList<>()).add(result);
@@ -226,7 +225,7 @@ public final class LoadHarness implements Callable<Integer> {
                 DatasetSpec spec = datasets.get(name);
                 LOG.info("Memory: Homeostat on {}", name);
                 PathResult result = runner.run(config(PathName.HOMEOSTAT, prefix + "." + name, report.written.get(name).spans(),
-                        spec.requirements(), prefix + "-memory-" + name, slice, grace, true));
+                        spec.requirements(), prefix + "-memory-" + name, slice, grace, true, false));
                 report.memory.add(new Report.MemoryPoint(name.equals("1x-events") ? "1x events" : "10x keys", result.spans(),
                         spec.requirements(), result));
             }
@@ -269,12 +268,12 @@ public final class LoadHarness implements Callable<Integer> {
     }
 
     private PathConfig config(PathName path, String topic, long expectedSpans, int keys, String runId, Duration slice,
-                              Duration grace, boolean probeMemory) {
+                              Duration grace, boolean probeMemory, boolean warmupFirst) {
         Map<String, String> client = DetectionLatency.toMap(clientProperties());
         if (path == PathName.HOMEOSTAT || path == PathName.NAIVE) client.putAll(streamsProperties);
         return new PathConfig(path.name(), client, topic, partitions, expectedSpans, keys,
                 runId, workDir.resolve("state").resolve(runId).toAbsolutePath().toString(), slice.toMillis(), grace.toMillis(),
-                timeout.toMillis(), probeMemory, brokerPid, null, 0);
+                timeout.toMillis(), probeMemory, brokerPid, warmupFirst);
     }
 
     private Properties clientProperties() {

@@ -18,26 +18,20 @@ import java.util.Properties;
  * @param timeoutMs     give up after this long
  * @param probeMemory   measure heap after GC and state stores once done
  * @param brokerPid     the broker's process id, to measure its CPU time too (-1: unknown)
- * @param warmupTopic   a dataset the path first runs through, unmeasured, in the same JVM ({@code null}: none)
- * @param warmupSpans   spans in the warm-up dataset
+ * @param warmup        first run through the same dataset, unmeasured, in the same JVM
  */
 public record PathConfig(String path, Map<String, String> client, String topic, int partitions, long expectedSpans,
                          int requirements, String runId, String stateDir, long sliceMs, long graceMs, long timeoutMs,
-                         boolean probeMemory, long brokerPid, String warmupTopic, long warmupSpans) {
+                         boolean probeMemory, long brokerPid, boolean warmup) {
 
     /**
-     * The same path on the warm-up dataset: its own application id, group and state, no probes. Warm-up runs
-     * the code the measured run will run, so that the JIT compiles it before the clock starts, as it has long
-     * since done in a processor that has been running for minutes.
+     * The warm-up run: the same path on the same dataset with its own application id, group and state, and no
+     * probes. It runs the code the measured run will run, so that the JIT compiles it before the clock starts,
+     * as it has long since done in a processor that has been running for minutes.
      */
-    public PathConfig withWarmup(String topic, long spans) {
-        return new PathConfig(path, client, this.topic, partitions, expectedSpans, requirements, runId, stateDir, sliceMs,
-                graceMs, timeoutMs, probeMemory, brokerPid, topic, spans);
-    }
-
-    public PathConfig warmup() {
-        return new PathConfig(path, client, warmupTopic, partitions, warmupSpans, requirements, runId + "-warmup",
-                stateDir + "-warmup", sliceMs, graceMs, timeoutMs, false, brokerPid, null, 0);
+    public PathConfig warmupRun() {
+        return new PathConfig(path, client, topic, partitions, expectedSpans, requirements, runId + "-warmup",
+                stateDir + "-warmup", sliceMs, graceMs, timeoutMs, false, brokerPid, false);
     }
 
     public Properties clientProperties() {

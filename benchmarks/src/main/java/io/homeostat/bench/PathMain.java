@@ -22,7 +22,7 @@ public final class PathMain {
     private PathMain() {}
 
     public static PathResult run(PathConfig config) throws Exception {
-        if (config.warmupTopic() != null) measure(config.warmup());
+        if (config.warmup()) measure(config.warmupRun());
         return measure(config);
     }
 

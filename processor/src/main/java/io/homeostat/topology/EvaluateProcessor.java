@@ -45,8 +45,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Which slices are closed follows the data's own clock while data flows: the watermark is the start of
  * the newest slice seen, and a window ends {@code grace} before it: data up to {@code grace} older than the
- * newest is never late. So export delays, consumer lag, a
- * restart or a replay of old data do not make data "late". When no data has arrived for
+ * newest is never late. So export delays, consumer lag, a restart or a replay of old data do not make data
+ * "late". When no data has arrived for
  * {@code grace + slice} of wall time, the input is idle and the wall clock closes slices instead. A
  * window is a whole number of slices; data for a slice that a verdict already covered is late: counted,
  * never merged into it.
