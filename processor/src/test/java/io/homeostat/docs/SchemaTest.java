@@ -16,6 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -54,34 +56,55 @@ class SchemaTest {
         assertThat(checked).isGreaterThanOrEqualTo(14);
     }
 
+    /**
+     * Every ```json block of the README and the manual (docs/, but for the external contract, kept as written)
+     * is one of our records and validates against its schema; a target is also accepted by the processor's
+     * parser. The pages that carry the examples must keep at least as many as they have now.
+     */
     @Test
-    void everyJsonExampleInTheReadmeValidates() throws Exception {
-        String readme = Files.readString(RepoFiles.resolve("README.md"), StandardCharsets.UTF_8);
-        java.util.regex.Matcher blocks = java.util.regex.Pattern.compile("```json\\n(.*?)```", java.util.regex.Pattern.DOTALL)
-                .matcher(readme);
-        int targets = 0;
-        int others = 0;
-        while (blocks.find()) {
-            try (var documents = MAPPER.readerFor(com.fasterxml.jackson.databind.JsonNode.class)
-                    .<com.fasterxml.jackson.databind.JsonNode>readValues(blocks.group(1))) {
-                while (documents.hasNext()) {
-                    var json = documents.next();
-                    String schema = json.has("fingerprint") ? "alert.schema.json"
-                            : json.has("kind") ? "status.schema.json"
-                            : json.has("issue_id") ? "issue.schema.json"
-                            : json.has("intent_id") ? "intent.schema.json" : "target.schema.json";
-                    Schemas.assertValid(schema, json);
-                    if (schema.equals("target.schema.json")) {
-                        TargetParser.parse(json);
-                        targets++;
-                    } else {
-                        others++;
+    void everyJsonExampleInTheDocsValidates() throws Exception {
+        Map<String, int[]> counts = new TreeMap<>();     // page -> {targets, other records}
+        for (Path page : DocsPages.pagesWithExamples()) {
+            String markdown = Files.readString(page, StandardCharsets.UTF_8);
+            java.util.regex.Matcher blocks = java.util.regex.Pattern.compile("```json\\n(.*?)```", java.util.regex.Pattern.DOTALL)
+                    .matcher(markdown);
+            int[] count = counts.computeIfAbsent(DocsPages.name(page), k -> new int[2]);
+            while (blocks.find()) {
+                try (var documents = MAPPER.readerFor(JsonNode.class).<JsonNode>readValues(blocks.group(1))) {
+                    while (documents.hasNext()) {
+                        JsonNode json = documents.next();
+                        String schema = schemaOf(json);
+                        assertThat(schema).as("%s: a ```json block that is none of Homeostat's records (fence another system's"
+                                + " JSON as ```text): %s", DocsPages.name(page), json).isNotNull();
+                        Schemas.assertValid(schema, json);
+                        if (schema.equals("target.schema.json")) {
+                            TargetParser.parse(json);
+                            count[0]++;
+                        } else {
+                            count[1]++;
+                        }
                     }
                 }
             }
         }
-        assertThat(targets).as("target examples in the README").isGreaterThanOrEqualTo(5);
-        assertThat(others).as("alert, status, issue and intent examples in the README").isGreaterThanOrEqualTo(5);
+        assertThat(counts.get("docs/targets.md")[0]).as("target examples in docs/targets.md").isGreaterThanOrEqualTo(5);
+        assertThat(counts.get("docs/alerts.md")[1]).as("alert and status examples in docs/alerts.md").isGreaterThanOrEqualTo(2);
+        assertThat(counts.get("docs/issues-and-intents.md")[1]).as("issue and intent examples in docs/issues-and-intents.md")
+                .isGreaterThanOrEqualTo(3);
+        int targets = counts.values().stream().mapToInt(c -> c[0]).sum();
+        int others = counts.values().stream().mapToInt(c -> c[1]).sum();
+        assertThat(targets).as("target examples in the README and docs/").isGreaterThanOrEqualTo(5);
+        assertThat(others).as("alert, status, issue and intent examples in the README and docs/").isGreaterThanOrEqualTo(5);
+    }
+
+    private static String schemaOf(JsonNode json) {
+        if (json.has("fingerprint")) return "alert.schema.json";
+        if (json.has("kind")) return "status.schema.json";
+        if (json.has("issue_id")) return "issue.schema.json";
+        if (json.has("intent_id")) return "intent.schema.json";
+        if (json.has(DeadLetters.REASON)) return "dead-letter.schema.json";
+        if (json.has("requirement") || json.has("metric")) return "target.schema.json";
+        return null;
     }
 
     @Test
