@@ -174,9 +174,9 @@ public final class AlertBridge implements AutoCloseable {
         if (stopped()) return;
         waitForAlertsTopic();
         if (stopped()) return;
+        receiver.probe();
         LOG.info("Forwarding {} (group {}) to {}; {} firing alert(s) restored from {}", settings.alertsTopic(),
                 settings.groupId(), receiver.describe(), view.size(), settings.stateTopic());
-        receiver.probe();
         long now = System.currentTimeMillis();
         if (settings.mode() == BridgeSettings.Mode.ALERTMANAGER) resendAll();
         long nextResend = now + settings.resendInterval().toMillis();
@@ -318,8 +318,8 @@ public final class AlertBridge implements AutoCloseable {
             stats.failedAttempt();
             stats.waiting(pending);
             long sleep = jitter(backoff);
-            LOG.warn("Could not deliver {} alert change(s) to {}: {}. Waiting for {}: {}; their offsets stay uncommitted. "
-                            + "Attempt {}, next in {}", pending, receiver.describe(), outcome.failure(),
+            LOG.warn("Could not deliver {} alert change(s) ({}); undelivered for {}: {}; their offsets stay uncommitted. "
+                            + "Attempt {}, next in {}", pending, outcome.failure(),
                     Durations.format(Duration.ofMillis(System.currentTimeMillis() - since)), describe(changes),
                     attempts, Durations.format(Duration.ofMillis(sleep)));
             if (stopRequested.await(sleep, TimeUnit.MILLISECONDS)) break;

@@ -55,7 +55,7 @@ final class AlertmanagerReceiver implements Receiver {
                 continue;
             }
             try {
-                JsonNode status = HttpPoster.JSON.readTree(response.body().endsWith("…") ? "{}" : response.body());
+                JsonNode status = HttpPoster.JSON.readTree(response.body());
                 String version = status.path("versionInfo").path("version").asText("?");
                 Duration resolveTimeout = resolveTimeout(status.path("config").path("original").asText(""))
                         .orElse(DEFAULT_RESOLVE_TIMEOUT);

@@ -14,7 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 
-/** JSON over HTTP with the JDK's client: one POST, its status and the start of its answer; never throws for the network. */
+/** JSON over HTTP with the JDK's client: one request, its status and its answer; never throws for the network. */
 final class HttpPoster implements AutoCloseable {
     /** Alertmanager's and webhooks' JSON: the field names as the records declare them. */
     static final ObjectMapper JSON = JsonMapper.builder().build();
@@ -35,8 +35,10 @@ final class HttpPoster implements AutoCloseable {
             return status == 400 || status == 422;
         }
 
+        /** For logs and dead letters: the status and the start of the answer. */
         String describe() {
-            return status < 0 ? body : "HTTP " + status + (body.isBlank() ? "" : ": " + body);
+            String start = body.length() > BODY_SNIPPET ? body.substring(0, BODY_SNIPPET) + "…" : body;
+            return status < 0 ? body : "HTTP " + status + (start.isBlank() ? "" : ": " + start);
         }
     }
 
@@ -66,8 +68,7 @@ final class HttpPoster implements AutoCloseable {
         headers.forEach(request::header);
         try {
             HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-            String text = response.body() == null ? "" : response.body().strip();
-            return new Response(response.statusCode(), text.length() > BODY_SNIPPET ? text.substring(0, BODY_SNIPPET) + "…" : text);
+            return new Response(response.statusCode(), response.body() == null ? "" : response.body().strip());
         } catch (HttpTimeoutException e) {
             return new Response(-1, "no answer within " + timeout.toMillis() + " ms");
         } catch (ConnectException e) {
