@@ -40,6 +40,16 @@ public final class RulesCommand {
                 description = "config/observability.yml or plain target files; repeatable; - reads standard input.")
         List<String> files;
 
+        @Option(names = "--scrape-interval", defaultValue = "60s", converter = DurationConverter.class, paramLabel = "DURATION",
+                description = "Prometheus: how often a sample arrives (the OTLP export interval, or the scrape interval); "
+                        + "windows shorter than 4 of it are warned about (default: ${DEFAULT-VALUE}, the SDKs' export interval).")
+        java.time.Duration scrapeInterval;
+
+        @Option(names = "--metric-names", defaultValue = "otlp", paramLabel = "otlp|raw",
+                description = "Prometheus: otlp names metrics as Prometheus' OTLP translation does (unit suffix, _total, "
+                        + "_ratio); raw only replaces invalid characters with _ (default: ${DEFAULT-VALUE}).")
+        io.homeostat.config.PrometheusNames.Style metricNames;
+
         @Option(names = "--output-dir", paramLabel = "DIR",
                 description = "Write files instead of printing: " + PROMETHEUS_FILE + ", or one <metric>_alert.yml per Datadog monitor.")
         Path outputDir;
@@ -52,7 +62,10 @@ public final class RulesCommand {
             try {
                 loaded = TargetFiles.load(ConfigSources.read(files, System.in), new Variables(Homeostat.environment(spec)));
                 if (format == Format.prometheus) {
-                    String rules = PrometheusRules.export(loaded, names);
+                    PrometheusRules.Export export = PrometheusRules.export(loaded, names,
+                            new PrometheusRules.Options(scrapeInterval, metricNames));
+                    warn(export.warnings());
+                    String rules = export.rules();
                     if (outputDir == null) {
                         out.print(rules);
                     } else {
@@ -71,6 +84,13 @@ public final class RulesCommand {
             }
             out.flush();
             return 0;
+        }
+
+        /** Warnings go to standard error, one line each, so that the rules on standard output stay clean. */
+        private void warn(List<String> warnings) {
+            PrintWriter err = spec.commandLine().getErr();
+            for (String warning : warnings) err.println("warning: " + warning);
+            err.flush();
         }
 
         private static void write(PrintWriter out, Path file, String content) throws java.io.IOException {

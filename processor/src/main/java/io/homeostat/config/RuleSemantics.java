@@ -65,8 +65,8 @@ final class RuleSemantics {
         }
     }
 
-    /** A ratio operand: a filtered metric and its declared type. */
-    record Operand(MetricRef ref, MetricType type) {
+    /** A ratio operand: a filtered metric, its declared type and unit (null when not declared). */
+    record Operand(MetricRef ref, MetricType type, String unit) {
         Value value() {
             return operandValue(type);
         }
@@ -78,8 +78,9 @@ final class RuleSemantics {
      * @param quantile for QUANTILE: which quantile ({@link Evaluator#shareQuantile})
      * @param good for RATIO: the numerator
      * @param total for RATIO: the denominator, whose value is also the events
+     * @param unit the declared unit of the OTLP metric ({@code ref}), null when not declared or for span SLIs
      */
-    record Sli(Value value, MetricRef ref, MetricType type, double quantile, Operand good, Operand total) {
+    record Sli(Value value, MetricRef ref, MetricType type, double quantile, Operand good, Operand total, String unit) {
         boolean spanDerived() {
             return ref == null && value != Value.RATIO;
         }
@@ -163,18 +164,18 @@ final class RuleSemantics {
                         + " in telemetry.metrics of config/observability.yml");
             }
             return new Sli(Value.RATIO, null, null, Double.NaN,
-                    new Operand(target.ratio().good(), operands.good().type()),
-                    new Operand(target.ratio().total(), operands.total().type()));
+                    new Operand(target.ratio().good(), operands.good().type(), operands.good().unit()),
+                    new Operand(target.ratio().total(), operands.total().type(), operands.total().unit()), null);
         }
         var span = SpanSli.of(target.metric());
         if (span.isPresent()) {
             // Span SLIs are neither filtered by where nor aggregated otherwise (SpanMeasurer).
             return switch (span.get()) {
-                case SUCCESS_RATE -> new Sli(Value.SPAN_SUCCESS_RATIO, null, null, Double.NaN, null, null);
-                case ERROR_RATE -> new Sli(Value.SPAN_ERROR_RATIO, null, null, Double.NaN, null, null);
-                case COUNT -> new Sli(Value.SPAN_COUNT, null, null, Double.NaN, null, null);
-                case RATE -> new Sli(Value.SPAN_RATE, null, null, Double.NaN, null, null);
-                case DURATION_MS -> new Sli(share ? Value.QUANTILE : Value.MEAN, null, null, quantile, null, null);
+                case SUCCESS_RATE -> new Sli(Value.SPAN_SUCCESS_RATIO, null, null, Double.NaN, null, null, null);
+                case ERROR_RATE -> new Sli(Value.SPAN_ERROR_RATIO, null, null, Double.NaN, null, null, null);
+                case COUNT -> new Sli(Value.SPAN_COUNT, null, null, Double.NaN, null, null, null);
+                case RATE -> new Sli(Value.SPAN_RATE, null, null, Double.NaN, null, null, null);
+                case DURATION_MS -> new Sli(share ? Value.QUANTILE : Value.MEAN, null, null, quantile, null, null, null);
             };
         }
         MetricDeclaration declaration = resolution.declaration();
@@ -183,7 +184,7 @@ final class RuleSemantics {
                     + "declare it in telemetry.metrics of config/observability.yml");
         }
         return new Sli(metricValue(declaration.type(), target.aggregation(), share), target.metricRef(),
-                declaration.type(), quantile, null, null);
+                declaration.type(), quantile, null, null, declaration.unit());
     }
 
     /**

@@ -95,9 +95,9 @@ class RulesExportTest {
         String monitors = DatadogMonitors.exportStream(loaded, "schemas/examples/observability-extended.yml");
         golden("datadog-extended.yml", monitors);
 
-        assertThat(rules).contains("HomeostasisNoData", "absent_over_time(login_latency_ms_count{requirement=\"REQ-NFR-PERF-001\"}[10m])",
+        assertThat(rules).contains("HomeostasisNoData", "absent_over_time(login_latency_ms_milliseconds_count{requirement=\"REQ-NFR-PERF-001\"}[10m])",
                 "for: 10m",
-                "histogram_quantile(0.99, sum(rate(token_issue_ms{requirement=\"REQ-F-TOKEN-001\"}[1m]))) > 60",
+                "histogram_quantile(0.99, sum(rate(token_issue_ms_milliseconds{requirement=\"REQ-F-TOKEN-001\"}[1m]))) > 60",
                 "min(min_over_time(session_store_free_ratio{requirement=\"REQ-NFR-CAP-001\"}[1m])) <= 0.1");
         assertThat(rules).as("a counter is judged by its increase over the window, not its rate")
                 .contains("sum(increase(account_lockouts_total{requirement=\"REQ-F-AUTH-001\"}[1m])) > 6")
