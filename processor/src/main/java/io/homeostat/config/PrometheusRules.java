@@ -92,11 +92,16 @@ public final class PrometheusRules {
                 String value = value(sli, target.target(), options.names());
                 String guard = minEventsGuard(sli, target.target(), options.names());
                 RuleSemantics.Levels levels = RuleSemantics.levels(target);
-                if (levels.warning() != null) {
-                    rules.add(rule(target, "warning", condition(value, levels.warning(), target.target())
-                            + " " + levels.warningUpTo().comparator() + " " + RuleSemantics.number(levels.warningUpTo().threshold()), guard));
+                String critical = guarded(condition(value, levels.critical(), target.target()), guard);
+                String warning = levels.warning() == null ? null : guarded(condition(value, levels.warning(), target.target())
+                        + " " + levels.warningUpTo().comparator() + " " + RuleSemantics.number(levels.warningUpTo().threshold()), guard);
+                List<String> holds = holds(target, sli, value, guard, options.names());
+                boolean pending = !target.target().forDuration().isZero();
+                if (warning != null) {
+                    rules.add(rule(target, "warning", held(target, "warning", warning, holds, pending ? critical : null, "critical")));
                 }
-                rules.add(rule(target, "critical", condition(value, levels.critical(), target.target()), guard));
+                rules.add(rule(target, "critical", held(target, "critical", critical, holds,
+                        pending && warning != null ? warning : null, "warning")));
                 if (target.target().notifyNoData()) rules.add(noDataRule(target, sli, options.names()));
                 shortWindow(target, options.scrapeInterval()).ifPresent(warnings::add);
             } catch (RuleSemantics.Inexpressible e) {
@@ -134,11 +139,57 @@ public final class PrometheusRules {
                 + " or less (and pass it as --scrape-interval), or widen the window");
     }
 
-    private static ObjectNode rule(ResolvedTarget resolved, String severity, String condition, String guard) {
+    private static String guarded(String condition, String guard) {
+        return guard == null ? condition : condition + "\nand on () " + guard;
+    }
+
+    /**
+     * When Homeostat keeps a firing alert although the value is no longer beyond the alert level
+     * ({@code AlertLifecycle}): while the value still misses the target itself (between the target and the alert
+     * level: DEVIATING), and while the window has events but fewer than {@code min_events} (no verdict).
+     */
+    private static List<String> holds(ResolvedTarget target, RuleSemantics.Sli sli, String value, String guard,
+                                      PrometheusNames.Style names) {
+        List<String> holds = new ArrayList<>();
+        RuleSemantics.Band band = RuleSemantics.deviatingBand(target);
+        Target t = target.target();
+        if (band != null) {
+            holds.add(guarded(condition(value, band.from(), t) + " " + band.to().comparator() + " "
+                    + RuleSemantics.number(band.to().threshold()), guard));
+        }
+        if (t.minEvents() > 1) holds.add(events(sli, t, "[" + range(t.window()) + "]", names) + " < " + t.minEvents() + " > 0");
+        return holds;
+    }
+
+    /**
+     * The rule's condition, and what keeps its alert firing once it fires ({@link #holds}), read off Prometheus'
+     * own {@code ALERTS} series of the previous evaluation, as Homeostat's alert lifecycle does. With {@code for},
+     * a change of severity keeps the old one firing until the new one has waited out its {@code for} ({@code other}:
+     * the other severity's condition), where Homeostat changes severity at once.
+     */
+    static String held(ResolvedTarget target, String severity, String condition, List<String> holds, String other,
+                       String otherSeverity) {
+        List<String> keep = new ArrayList<>(holds);
+        if (other != null) keep.add(other);
+        if (keep.isEmpty()) return condition;
+        StringBuilder expr = new StringBuilder("(\n  ").append(condition.replace("\n", "\n  ")).append("\n)\nor on () (\n  (\n    ")
+                .append(String.join("\n  ) or on () (\n    ", keep.stream().map(k -> k.replace("\n", "\n    ")).toList()))
+                .append("\n  )\n  and on () ").append(alerts(target, severity));
+        if (other != null) expr.append("\n  unless on () ").append(alerts(target, otherSeverity));
+        return expr.append("\n)").toString();
+    }
+
+    /** This target's alert of a severity, firing at the previous evaluation. */
+    private static String alerts(ResolvedTarget target, String severity) {
+        return "ALERTS{alertname=\"HomeostasisDeviation\", target_id=\"" + escape(target.id()) + "\", severity=\"" + severity
+                + "\", alertstate=\"firing\"}";
+    }
+
+    private static ObjectNode rule(ResolvedTarget resolved, String severity, String expr) {
         Target t = resolved.target();
         ObjectNode rule = JsonNodeFactory.instance.objectNode();
         rule.put("alert", "HomeostasisDeviation");
-        rule.put("expr", (guard == null ? condition : condition + "\nand on () " + guard) + "\n");
+        rule.put("expr", expr + "\n");
         if (!t.forDuration().isZero()) rule.put("for", Durations.format(t.forDuration()));
         ObjectNode labels = rule.putObject("labels");
         labels.put("severity", severity);

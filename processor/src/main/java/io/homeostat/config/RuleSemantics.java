@@ -229,6 +229,36 @@ final class RuleSemantics {
                 new Comparison(upper ? ">" : "<", criticalAt, false));
     }
 
+    /** A band of values: {@code from} and {@code to} both hold (a chain of two comparisons). */
+    record Band(Comparison from, Comparison to) {}
+
+    /**
+     * Where the processor's verdict is DEVIATING: the target is missed, the alert level is not
+     * ({@code Evaluator#judge}); a firing alert stays firing there (hysteresis: it resolves only when the target
+     * itself is met). Null when there is no such band: no alert level, a share, or a level on the good side.
+     */
+    static Band deviatingBand(ResolvedTarget resolved) {
+        Target t = resolved.target();
+        if (resolved.resolution().thresholdMeaning(t) != MetricResolution.ThresholdMeaning.ALERT_LEVEL) return null;
+        double level = t.alertThreshold();
+        if (t.operator() == Operator.EQ) {
+            double alertDistance = Math.max(t.tolerance(), Math.abs(level - t.target()));
+            return alertDistance <= t.tolerance() ? null
+                    : new Band(new Comparison(">", t.tolerance(), true), new Comparison("<=", alertDistance, true));
+        }
+        boolean upper = t.operator().upperBound();
+        if (upper ? level <= t.target() : level >= t.target()) return null;
+        String missesTarget = switch (t.operator()) {
+            case LT -> ">=";
+            case LTE -> ">";
+            case GT -> "<=";
+            case GTE -> "<";
+            case EQ -> throw new AssertionError();
+        };
+        // Not beyond the alert level: the operator holds against the level.
+        return new Band(new Comparison(missesTarget, t.target(), false), new Comparison(t.operator().symbol(), level, false));
+    }
+
     /** The problem of a target that cannot be exported to {@code system}. */
     static ConfigProblem problem(ResolvedTarget resolved, String system, Inexpressible e) {
         return new ConfigProblem(resolved.source(), resolved.line(), 0, resolved.id(),
