@@ -172,9 +172,11 @@ public final class PrometheusRules {
         List<String> keep = new ArrayList<>(holds);
         if (other != null) keep.add(other);
         if (keep.isEmpty()) return condition;
+        // (condition) or on () ((hold) or on () (hold) ... and on () ALERTS...): "and" binds before "or".
+        String holdsAny = keep.size() == 1 ? keep.get(0).replace("\n", "\n    ")
+                : String.join("\n    or on () ", keep.stream().map(k -> "(\n      " + k.replace("\n", "\n      ") + "\n    )").toList());
         StringBuilder expr = new StringBuilder("(\n  ").append(condition.replace("\n", "\n  ")).append("\n)\nor on () (\n  (\n    ")
-                .append(String.join("\n  ) or on () (\n    ", keep.stream().map(k -> k.replace("\n", "\n    ")).toList()))
-                .append("\n  )\n  and on () ").append(alerts(target, severity));
+                .append(holdsAny).append("\n  )\n  and on () ").append(alerts(target, severity));
         if (other != null) expr.append("\n  unless on () ").append(alerts(target, otherSeverity));
         return expr.append("\n)").toString();
     }
