@@ -22,18 +22,38 @@ import picocli.CommandLine.Spec;
         description = "Export the targets as alert rules of other monitoring systems.",
         subcommands = RulesCommand.Export.class)
 public final class RulesCommand {
-    enum Format { prometheus, datadog }
+    enum Format {
+        prometheus, datadog, datadog_api, datadog_terraform;
+
+        /** {@code datadog-api} as typed; the enum constants cannot have hyphens. */
+        static final class Converter implements picocli.CommandLine.ITypeConverter<Format> {
+            @Override
+            public Format convert(String value) {
+                for (Format format : values()) {
+                    if (format.name().equalsIgnoreCase(value.trim().replace('-', '_'))) return format;
+                }
+                throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not a format; use prometheus, "
+                        + "datadog, datadog-api or datadog-terraform");
+            }
+        }
+    }
 
     static final String PROMETHEUS_FILE = "homeostat-rules.yml";
+    static final String DATADOG_API_FILE = "datadog-monitors.json";
+    static final String TERRAFORM_FILE = "homeostat-monitors.tf";
 
     @Command(name = "export", mixinStandardHelpOptions = true,
-            description = {"Print the targets of the file(s) as Prometheus alerting rules or Datadog monitor definitions "
-                    + "(the seed's alert YAML), judged as Homeostat judges them.",
+            description = {"Print the targets of the file(s) as Prometheus alerting rules or Datadog monitors (the seed's "
+                    + "alert YAML, the monitor API's JSON, or Terraform datadog_monitor resources), judged as Homeostat judges them.",
                     "No Kafka needed. Metric naming assumptions are in the output's comments and the README."})
     static final class Export implements Callable<Integer> {
         @Spec CommandSpec spec;
 
-        @Option(names = "--format", required = true, description = "prometheus or datadog.")
+        @Option(names = "--format", required = true, converter = Format.Converter.class,
+                paramLabel = "prometheus|datadog|datadog-api|datadog-terraform",
+                description = "prometheus (rules file), datadog (the seed's alert YAML, one document per monitor), datadog-api "
+                        + "(a JSON array of monitors as POST /api/v1/monitor takes them) or datadog-terraform (datadog_monitor "
+                        + "resources). What a Datadog monitor cannot carry is noted (comments; standard error for JSON).")
         Format format;
 
         @Option(names = {"-f", "--file"}, required = true, paramLabel = "FILE",
@@ -51,7 +71,8 @@ public final class RulesCommand {
         io.homeostat.config.PrometheusNames.Style metricNames;
 
         @Option(names = "--output-dir", paramLabel = "DIR",
-                description = "Write files instead of printing: " + PROMETHEUS_FILE + ", or one <metric>_alert.yml per Datadog monitor.")
+                description = "Write files instead of printing: " + PROMETHEUS_FILE + ", one <metric>_alert.yml per Datadog monitor, "
+                        + DATADOG_API_FILE + " or " + TERRAFORM_FILE + ".")
         Path outputDir;
 
         @Override
@@ -71,6 +92,13 @@ public final class RulesCommand {
                     } else {
                         write(out, outputDir.resolve(PROMETHEUS_FILE), rules);
                     }
+                } else if (format == Format.datadog_api) {
+                    String monitors = DatadogMonitors.exportApi(loaded, names);
+                    note(DatadogMonitors.notes(loaded, names));
+                    if (outputDir == null) out.print(monitors); else write(out, outputDir.resolve(DATADOG_API_FILE), monitors);
+                } else if (format == Format.datadog_terraform) {
+                    String resources = DatadogMonitors.exportTerraform(loaded, names);
+                    if (outputDir == null) out.print(resources); else write(out, outputDir.resolve(TERRAFORM_FILE), resources);
                 } else if (outputDir == null) {
                     out.print(DatadogMonitors.exportStream(loaded, names));
                 } else {
@@ -90,6 +118,13 @@ public final class RulesCommand {
         private void warn(List<String> warnings) {
             PrintWriter err = spec.commandLine().getErr();
             for (String warning : warnings) err.println("warning: " + warning);
+            err.flush();
+        }
+
+        /** What the monitors cannot carry, next to JSON that has no comments. */
+        private void note(List<String> notes) {
+            PrintWriter err = spec.commandLine().getErr();
+            for (String note : notes) err.println("note: " + note);
             err.flush();
         }
 
