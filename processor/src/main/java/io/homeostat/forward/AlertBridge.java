@@ -147,7 +147,13 @@ public final class AlertBridge implements AutoCloseable {
     public void stop() {
         stopRequested.countDown();
         KafkaConsumer<byte[], byte[]> c = consumer;
-        if (c != null) c.wakeup();
+        if (c != null) {
+            try {
+                c.wakeup();
+            } catch (RuntimeException closing) {
+                // closed meanwhile: run() is returning anyway
+            }
+        }
     }
 
     /** Waits (at most {@code timeout}) until {@link #run()} has returned; true if it has. */
