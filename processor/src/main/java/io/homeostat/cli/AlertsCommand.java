@@ -21,8 +21,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code homeostat alerts tail}: the alerts as they are published (committed ones only). */
-@Command(name = "alerts", mixinStandardHelpOptions = true, description = "Read the alerts topic.",
-        subcommands = AlertsCommand.Tail.class)
+@Command(name = "alerts", mixinStandardHelpOptions = true,
+        description = "Read the alerts topic, or forward it to Alertmanager or webhooks.",
+        subcommands = {AlertsCommand.Tail.class, AlertsForwardCommand.class})
 public final class AlertsCommand {
 
     enum StatusFilter { firing, resolved }

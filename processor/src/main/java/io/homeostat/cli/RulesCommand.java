@@ -22,26 +22,57 @@ import picocli.CommandLine.Spec;
         description = "Export the targets as alert rules of other monitoring systems.",
         subcommands = RulesCommand.Export.class)
 public final class RulesCommand {
-    enum Format { prometheus, datadog }
+    enum Format {
+        prometheus, datadog, datadog_api, datadog_terraform;
+
+        /** {@code datadog-api} as typed; the enum constants cannot have hyphens. */
+        static final class Converter implements picocli.CommandLine.ITypeConverter<Format> {
+            @Override
+            public Format convert(String value) {
+                for (Format format : values()) {
+                    if (format.name().equalsIgnoreCase(value.trim().replace('-', '_'))) return format;
+                }
+                throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not a format; use prometheus, "
+                        + "datadog, datadog-api or datadog-terraform");
+            }
+        }
+    }
 
     static final String PROMETHEUS_FILE = "homeostat-rules.yml";
+    static final String DATADOG_API_FILE = "datadog-monitors.json";
+    static final String TERRAFORM_FILE = "homeostat-monitors.tf";
 
     @Command(name = "export", mixinStandardHelpOptions = true,
-            description = {"Print the targets of the file(s) as Prometheus alerting rules or Datadog monitor definitions "
-                    + "(the seed's alert YAML), judged as Homeostat judges them.",
+            description = {"Print the targets of the file(s) as Prometheus alerting rules or Datadog monitors (the seed's "
+                    + "alert YAML, the monitor API's JSON, or Terraform datadog_monitor resources), judged as Homeostat judges them.",
                     "No Kafka needed. Metric naming assumptions are in the output's comments and the README."})
     static final class Export implements Callable<Integer> {
         @Spec CommandSpec spec;
 
-        @Option(names = "--format", required = true, description = "prometheus or datadog.")
+        @Option(names = "--format", required = true, converter = Format.Converter.class,
+                paramLabel = "prometheus|datadog|datadog-api|datadog-terraform",
+                description = "prometheus (rules file), datadog (the seed's alert YAML, one document per monitor), datadog-api "
+                        + "(a JSON array of monitors as POST /api/v1/monitor takes them) or datadog-terraform (datadog_monitor "
+                        + "resources). What a Datadog monitor cannot carry is noted (comments; standard error for JSON).")
         Format format;
 
         @Option(names = {"-f", "--file"}, required = true, paramLabel = "FILE",
                 description = "config/observability.yml or plain target files; repeatable; - reads standard input.")
         List<String> files;
 
+        @Option(names = "--scrape-interval", defaultValue = "60s", converter = DurationConverter.class, paramLabel = "DURATION",
+                description = "Prometheus: how often a sample arrives (the OTLP export interval, or the scrape interval); "
+                        + "windows shorter than 4 of it are warned about (default: ${DEFAULT-VALUE}, the SDKs' export interval).")
+        java.time.Duration scrapeInterval;
+
+        @Option(names = "--metric-names", defaultValue = "otlp", paramLabel = "otlp|raw",
+                description = "Prometheus: otlp names metrics as Prometheus' OTLP translation does (unit suffix, _total, "
+                        + "_ratio); raw only replaces invalid characters with _ (default: ${DEFAULT-VALUE}).")
+        io.homeostat.config.PrometheusNames.Style metricNames;
+
         @Option(names = "--output-dir", paramLabel = "DIR",
-                description = "Write files instead of printing: " + PROMETHEUS_FILE + ", or one <metric>_alert.yml per Datadog monitor.")
+                description = "Write files instead of printing: " + PROMETHEUS_FILE + ", one <metric>_alert.yml per Datadog monitor, "
+                        + DATADOG_API_FILE + " or " + TERRAFORM_FILE + ".")
         Path outputDir;
 
         @Override
@@ -52,12 +83,22 @@ public final class RulesCommand {
             try {
                 loaded = TargetFiles.load(ConfigSources.read(files, System.in), new Variables(Homeostat.environment(spec)));
                 if (format == Format.prometheus) {
-                    String rules = PrometheusRules.export(loaded, names);
+                    PrometheusRules.Export export = PrometheusRules.export(loaded, names,
+                            new PrometheusRules.Options(scrapeInterval, metricNames));
+                    warn(export.warnings());
+                    String rules = export.rules();
                     if (outputDir == null) {
                         out.print(rules);
                     } else {
                         write(out, outputDir.resolve(PROMETHEUS_FILE), rules);
                     }
+                } else if (format == Format.datadog_api) {
+                    String monitors = DatadogMonitors.exportApi(loaded, names);
+                    note(DatadogMonitors.notes(loaded, names));
+                    if (outputDir == null) out.print(monitors); else write(out, outputDir.resolve(DATADOG_API_FILE), monitors);
+                } else if (format == Format.datadog_terraform) {
+                    String resources = DatadogMonitors.exportTerraform(loaded, names);
+                    if (outputDir == null) out.print(resources); else write(out, outputDir.resolve(TERRAFORM_FILE), resources);
                 } else if (outputDir == null) {
                     out.print(DatadogMonitors.exportStream(loaded, names));
                 } else {
@@ -71,6 +112,20 @@ public final class RulesCommand {
             }
             out.flush();
             return 0;
+        }
+
+        /** Warnings go to standard error, one line each, so that the rules on standard output stay clean. */
+        private void warn(List<String> warnings) {
+            PrintWriter err = spec.commandLine().getErr();
+            for (String warning : warnings) err.println("warning: " + warning);
+            err.flush();
+        }
+
+        /** What the monitors cannot carry, next to JSON that has no comments. */
+        private void note(List<String> notes) {
+            PrintWriter err = spec.commandLine().getErr();
+            for (String note : notes) err.println("note: " + note);
+            err.flush();
         }
 
         private static void write(PrintWriter out, Path file, String content) throws java.io.IOException {

@@ -1,8 +1,11 @@
 package io.homeostat.config;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.homeostat.model.Durations;
+import io.homeostat.model.Json;
 import io.homeostat.model.MetricRef;
 import io.homeostat.model.Target;
 import java.time.Duration;
@@ -38,10 +41,16 @@ import java.util.TreeMap;
  * target, rather than a monitor that judges differently.
  *
  * <p>A monitor evaluates over whole minutes: a window shorter than a minute becomes {@code last_1m}.
- * Datadog compares both thresholds with the query's one comparator, the critical one (strict): a value
- * exactly at the alert level (a mean of exactly 800 ms against {@code lt 800}) fires Homeostat's alert
- * but not yet the monitor's warning. {@code min_events} and {@code for} are not exported (the monitor fires
- * on fewer events, and at once).
+ * Datadog compares both thresholds with the query's one comparator: the alert level's, so that the monitor
+ * warns exactly where Homeostat's alert starts ({@code lt 800} at 800 itself); where the critical comparison
+ * is strict and the alert level's is not, a value exactly at the critical threshold is critical here and a
+ * warning in Homeostat. What a monitor cannot carry ({@code for}, {@code min_events}, a firing alert held
+ * until the target itself is met) is named in each monitor's notes ({@link Monitor#notes()}): comments in
+ * the YAML and Terraform, standard error next to the API's JSON.
+ *
+ * <p>Three renderings of one monitor: the seed's alert YAML ({@link #export}), the monitor API's JSON
+ * ({@link #exportApi}, validated in the tests against the Monitor schema of Datadog's OpenAPI specification)
+ * and Terraform {@code datadog_monitor} resources ({@link #exportTerraform}).
  */
 // Implements: REQ-RUNTIME-002 (deviation alerts with REQ-* context, the seed's phase 5, for other monitoring systems)
 public final class DatadogMonitors {
@@ -52,14 +61,21 @@ public final class DatadogMonitors {
 
     private DatadogMonitors() {}
 
-    /** One monitor per target, as {@code file name → YAML}; the names are the seed's {@code <metric>_alert.yml}. */
-    public static Map<String, String> export(TargetFiles.Loaded loaded, String sourceName) throws ConfigException {
-        Map<String, String> monitors = new LinkedHashMap<>();
+    /**
+     * One target's monitor: the definition as Datadog's monitor API takes it ({@code options.notify_no_data},
+     * {@code options.thresholds}, {@code priority}, {@code tags}), and what it cannot carry of Homeostat's judgement.
+     *
+     * @param notes one line each: where the monitor judges differently from Homeostat, and why
+     */
+    public record Monitor(ResolvedTarget target, ObjectNode api, List<String> notes) {}
+
+    /** The monitors of every target, in order; fails naming every target Datadog cannot judge as Homeostat does. */
+    public static List<Monitor> monitors(TargetFiles.Loaded loaded, String sourceName) throws ConfigException {
+        List<Monitor> monitors = new ArrayList<>();
         List<ConfigProblem> problems = new ArrayList<>();
         for (ResolvedTarget target : loaded.targets()) {
             try {
-                String monitor = monitor(target, loaded.config(), sourceName);
-                monitors.put(fileName(target, monitors), monitor);
+                monitors.add(monitor(target, loaded.config(), sourceName));
             } catch (RuleSemantics.Inexpressible e) {
                 problems.add(RuleSemantics.problem(target, "Datadog", e));
             }
@@ -68,9 +84,46 @@ public final class DatadogMonitors {
         return monitors;
     }
 
+    /** One monitor per target in the seed's alert YAML, as {@code file name → YAML}; the names are the seed's {@code <metric>_alert.yml}. */
+    public static Map<String, String> export(TargetFiles.Loaded loaded, String sourceName) throws ConfigException {
+        Map<String, String> files = new LinkedHashMap<>();
+        for (Monitor monitor : monitors(loaded, sourceName)) files.put(fileName(monitor.target(), files), seedYaml(monitor, sourceName));
+        return files;
+    }
+
     /** All monitors as one YAML stream ({@code ---} between documents). */
     public static String exportStream(TargetFiles.Loaded loaded, String sourceName) throws ConfigException {
         return String.join("---\n", export(loaded, sourceName).values());
+    }
+
+    /** A JSON array of monitors, each exactly the body of {@code POST /api/v1/monitor}. */
+    public static String exportApi(TargetFiles.Loaded loaded, String sourceName) throws ConfigException {
+        ArrayNode array = JsonNodeFactory.instance.arrayNode();
+        for (Monitor monitor : monitors(loaded, sourceName)) array.add(monitor.api());
+        try {
+            return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(array) + "\n";
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot write monitors as JSON", e);
+        }
+    }
+
+    /** Terraform: one {@code datadog_monitor} resource per target (the Datadog provider's schema). */
+    public static String exportTerraform(TargetFiles.Loaded loaded, String sourceName) throws ConfigException {
+        StringBuilder out = new StringBuilder("# Datadog monitors for the homeostasis targets of ").append(sourceName).append(".\n")
+                .append("# Generated by `homeostat rules export --format datadog-terraform`: edit the source, not this file.\n")
+                .append("# Needs the DataDog/datadog provider.\n");
+        List<String> names = new ArrayList<>();
+        for (Monitor monitor : monitors(loaded, sourceName)) out.append('\n').append(terraform(monitor, names));
+        return out.toString();
+    }
+
+    /** Every monitor's notes as {@code <target id>: <note>} lines (for standard error, next to JSON). */
+    public static List<String> notes(TargetFiles.Loaded loaded, String sourceName) throws ConfigException {
+        List<String> lines = new ArrayList<>();
+        for (Monitor monitor : monitors(loaded, sourceName)) {
+            monitor.notes().forEach(note -> lines.add(monitor.target().id() + ": " + note));
+        }
+        return lines;
     }
 
     private static String fileName(ResolvedTarget target, Map<String, String> taken) {
@@ -82,7 +135,7 @@ public final class DatadogMonitors {
         return name;
     }
 
-    private static String monitor(ResolvedTarget resolved, ObservabilityConfig config, String sourceName)
+    private static Monitor monitor(ResolvedTarget resolved, ObservabilityConfig config, String sourceName)
             throws RuleSemantics.Inexpressible {
         Target t = resolved.target();
         RuleSemantics.Sli sli = RuleSemantics.sli(resolved);
@@ -93,32 +146,142 @@ public final class DatadogMonitors {
                     + "before the time aggregation " + query.timeAggregation() + " (only a query with .as_count() "
                     + "aggregates first), which judges a different value");
         }
-        JsonNodeFactory f = JsonNodeFactory.instance;
-        ObjectNode monitor = f.objectNode();
-        monitor.put("name", t.description() != null ? t.requirement() + ": " + t.description()
+        // Datadog compares both thresholds with the query's one comparator: that of the alert level, where
+        // Homeostat starts alerting (lt 800 alerts at 800 itself: >=), so the warning is exact.
+        RuleSemantics.Comparison alerting = levels.warning() != null ? levels.warning() : levels.critical();
+        List<String> notes = new ArrayList<>();
+        if (levels.warning() != null && !levels.warning().comparator().equals(levels.critical().comparator())) {
+            notes.add("Datadog compares both thresholds with " + alerting.comparator() + ": a value of exactly "
+                    + RuleSemantics.number(levels.critical().threshold()) + " is critical here, a warning in Homeostat ("
+                    + "critical beyond it: " + levels.critical().comparator() + " " + RuleSemantics.number(levels.critical().threshold()) + ")");
+        }
+        if (!t.forDuration().isZero()) {
+            notes.add("for " + Durations.format(t.forDuration()) + " is not carried: a metric monitor has no pending period and "
+                    + "alerts at the first evaluation beyond the threshold (Homeostat waits " + Durations.format(t.forDuration()) + ")");
+        }
+        if (t.minEvents() > 1) {
+            notes.add("min_events " + t.minEvents() + " is not carried: a metric monitor cannot require a number of events and "
+                    + "also judges windows with fewer (Homeostat gives no verdict on them)");
+        }
+        RuleSemantics.Band band = RuleSemantics.deviatingBand(resolved);
+        // A firing alert holds until the target itself is met: with one severity, a critical recovery threshold at the
+        // target says just that; with two, Datadog's would also keep a critical state through the warning band.
+        boolean recoverAtTarget = band != null && levels.warning() == null && !levels.critical().distance();
+        if (recoverAtTarget) {
+            notes.add("critical_recovery " + RuleSemantics.number(t.target()) + ": recovers once the target holds, as "
+                    + "Homeostat resolves; Datadog does not document whether a value of exactly "
+                    + RuleSemantics.number(t.target()) + " recovers");
+        } else if (band != null) {
+            notes.add("recovers once the value is back within the alert level " + RuleSemantics.number(t.alertThreshold())
+                    + "; Homeostat resolves only when the target itself holds (" + t.operator().code() + " "
+                    + RuleSemantics.number(t.target()) + "). Recovery thresholds are not set: Datadog's would also hold "
+                    + "a critical state through the warning band, where Homeostat turns the alert to warning");
+        }
+        if (t.window().toMillis() % 60_000 != 0) {
+            notes.add("window " + Durations.format(t.window()) + " becomes last_" + evaluationWindow(t.window())
+                    + ": monitors evaluate whole minutes");
+        }
+
+        ObjectNode api = JsonNodeFactory.instance.objectNode();
+        api.put("name", t.description() != null ? t.requirement() + ": " + t.description()
                 : t.requirement() + ": " + RuleSemantics.condition(resolved));
-        monitor.put("type", "metric alert");
+        api.put("type", "metric alert");
         String value = levels.critical().distance()
                 ? "abs(" + query.expression() + " - " + RuleSemantics.number(t.target()) + ")" : query.expression();
-        monitor.put("query", query.timeAggregation() + ":" + value + " " + levels.critical().comparator() + " "
-                + RuleSemantics.number(levels.critical().threshold()) + "\n");
-        monitor.put("message", message(resolved, sourceName));
-        ArrayNode tags = monitor.putArray("tags");
+        api.put("query", query.timeAggregation() + ":" + value + " " + alerting.comparator() + " "
+                + RuleSemantics.number(levels.critical().threshold()));
+        api.put("message", message(resolved, sourceName));
+        ArrayNode tags = api.putArray("tags");
         tags(resolved, config).forEach(tags::add);
-        monitor.put("priority", priority(t));
-        monitor.put("notify_no_data", t.notifyNoData());
-        ObjectNode options = monitor.putObject("options");
+        api.put("priority", priority(t));
+        ObjectNode options = api.putObject("options");
+        options.put("notify_no_data", t.notifyNoData());
+        if (t.notifyNoData()) options.put("no_data_timeframe", Math.max(2, minutes(t.noDataAfter())));
+        // Homeostat judges every window that has events, full or not.
+        options.put("require_full_window", false);
         ObjectNode thresholds = options.putObject("thresholds");
         putNumber(thresholds, "critical", levels.critical().threshold());
         if (levels.warning() != null) putNumber(thresholds, "warning", levels.warning().threshold());
-        if (t.notifyNoData()) options.put("no_data_timeframe", Math.max(2, minutes(t.noDataAfter())));
+        if (recoverAtTarget) putNumber(thresholds, "critical_recovery", t.target());
+        return new Monitor(resolved, api, List.copyOf(notes));
+    }
+
+    /** The seed's alert YAML: {@code notify_no_data} at the top as the seed writes it, notes as comments. */
+    private static String seedYaml(Monitor monitor, String sourceName) {
+        ResolvedTarget resolved = monitor.target();
+        Target t = resolved.target();
+        ObjectNode api = monitor.api();
+        ObjectNode yaml = JsonNodeFactory.instance.objectNode();
+        yaml.set("name", api.get("name"));
+        yaml.set("type", api.get("type"));
+        yaml.put("query", api.get("query").asText() + "\n");
+        yaml.set("message", api.get("message"));
+        yaml.set("tags", api.get("tags"));
+        yaml.set("priority", api.get("priority"));
+        yaml.put("notify_no_data", t.notifyNoData());
+        ObjectNode options = yaml.putObject("options");
+        options.set("thresholds", api.get("options").get("thresholds"));
+        if (t.notifyNoData()) options.set("no_data_timeframe", api.get("options").get("no_data_timeframe"));
 
         StringBuilder header = new StringBuilder();
         header.append("# Alert for: ").append(t.requirement()).append(" (").append(resolved.resolution().written()).append(")\n");
         if (t.constraint() != null) header.append("# Constraint: ").append(t.constraint()).append('\n');
         header.append("# Generated by `homeostat rules export --format datadog` from ").append(sourceName)
-                .append(": edit the source, not this file.\n\n");
-        return header + RulesYaml.write(monitor);
+                .append(": edit the source, not this file.\n");
+        for (String note : monitor.notes()) header.append("# Note: ").append(note).append('\n');
+        return header.append('\n') + RulesYaml.write(yaml);
+    }
+
+    /** A {@code datadog_monitor} resource; its name from the target id, unique in {@code taken}. */
+    private static String terraform(Monitor monitor, List<String> taken) {
+        ObjectNode api = monitor.api();
+        ObjectNode options = (ObjectNode) api.get("options");
+        String base = monitor.target().id().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_").replaceAll("^_+|_+$", "");
+        if (base.isEmpty() || !Character.isLetter(base.charAt(0))) base = "target_" + base;
+        String name = base;
+        for (int i = 2; taken.contains(name); i++) name = base + "_" + i;
+        taken.add(name);
+        StringBuilder hcl = new StringBuilder();
+        for (String note : monitor.notes()) hcl.append("# Note: ").append(note).append('\n');
+        hcl.append("resource \"datadog_monitor\" \"").append(name).append("\" {\n");
+        hcl.append("  name     = ").append(hclString(api.get("name").asText())).append('\n');
+        hcl.append("  type     = ").append(hclString(api.get("type").asText())).append('\n');
+        hcl.append("  query    = ").append(hclString(api.get("query").asText())).append('\n');
+        hcl.append("  priority = \"").append(api.get("priority").asInt()).append("\"\n");
+        List<String> tags = new ArrayList<>();
+        api.get("tags").forEach(tag -> tags.add(hclString(tag.asText())));
+        hcl.append("  tags     = [").append(String.join(", ", tags)).append("]\n");
+        hcl.append("  message  = <<-EOT\n");
+        for (String line : api.get("message").asText().split("\n", -1)) {
+            if (!line.isEmpty()) hcl.append("    ").append(hclTemplate(line));
+            hcl.append('\n');
+        }
+        hcl.setLength(hcl.length() - 1);
+        hcl.append("  EOT\n\n");
+        hcl.append("  notify_no_data      = ").append(options.get("notify_no_data").asBoolean()).append('\n');
+        if (options.has("no_data_timeframe")) {
+            hcl.append("  no_data_timeframe   = ").append(options.get("no_data_timeframe").asInt()).append('\n');
+        }
+        hcl.append("  require_full_window = ").append(options.get("require_full_window").asBoolean()).append("\n\n");
+        hcl.append("  monitor_thresholds {\n");
+        JsonNode thresholds = options.get("thresholds");
+        hcl.append("    critical = ").append(thresholds.get("critical").asText()).append('\n');
+        if (thresholds.has("warning")) hcl.append("    warning  = ").append(thresholds.get("warning").asText()).append('\n');
+        if (thresholds.has("critical_recovery")) {
+            hcl.append("    critical_recovery = ").append(thresholds.get("critical_recovery").asText()).append('\n');
+        }
+        hcl.append("  }\n}\n");
+        return hcl.toString();
+    }
+
+    /** A quoted HCL string: quotes, backslashes and newlines escaped, {@code ${} and {@code %{} kept literal. */
+    static String hclString(String text) {
+        return "\"" + hclTemplate(text.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n")) + "\"";
+    }
+
+    /** Literal text in an HCL template (a heredoc line): {@code ${} and {@code %{} doubled so they are not interpolated. */
+    static String hclTemplate(String text) {
+        return text.replace("${", "$${").replace("%{", "%%{");
     }
 
     /**

@@ -65,8 +65,8 @@ final class RuleSemantics {
         }
     }
 
-    /** A ratio operand: a filtered metric and its declared type. */
-    record Operand(MetricRef ref, MetricType type) {
+    /** A ratio operand: a filtered metric, its declared type and unit (null when not declared). */
+    record Operand(MetricRef ref, MetricType type, String unit) {
         Value value() {
             return operandValue(type);
         }
@@ -78,8 +78,9 @@ final class RuleSemantics {
      * @param quantile for QUANTILE: which quantile ({@link Evaluator#shareQuantile})
      * @param good for RATIO: the numerator
      * @param total for RATIO: the denominator, whose value is also the events
+     * @param unit the declared unit of the OTLP metric ({@code ref}), null when not declared or for span SLIs
      */
-    record Sli(Value value, MetricRef ref, MetricType type, double quantile, Operand good, Operand total) {
+    record Sli(Value value, MetricRef ref, MetricType type, double quantile, Operand good, Operand total, String unit) {
         boolean spanDerived() {
             return ref == null && value != Value.RATIO;
         }
@@ -163,18 +164,18 @@ final class RuleSemantics {
                         + " in telemetry.metrics of config/observability.yml");
             }
             return new Sli(Value.RATIO, null, null, Double.NaN,
-                    new Operand(target.ratio().good(), operands.good().type()),
-                    new Operand(target.ratio().total(), operands.total().type()));
+                    new Operand(target.ratio().good(), operands.good().type(), operands.good().unit()),
+                    new Operand(target.ratio().total(), operands.total().type(), operands.total().unit()), null);
         }
         var span = SpanSli.of(target.metric());
         if (span.isPresent()) {
             // Span SLIs are neither filtered by where nor aggregated otherwise (SpanMeasurer).
             return switch (span.get()) {
-                case SUCCESS_RATE -> new Sli(Value.SPAN_SUCCESS_RATIO, null, null, Double.NaN, null, null);
-                case ERROR_RATE -> new Sli(Value.SPAN_ERROR_RATIO, null, null, Double.NaN, null, null);
-                case COUNT -> new Sli(Value.SPAN_COUNT, null, null, Double.NaN, null, null);
-                case RATE -> new Sli(Value.SPAN_RATE, null, null, Double.NaN, null, null);
-                case DURATION_MS -> new Sli(share ? Value.QUANTILE : Value.MEAN, null, null, quantile, null, null);
+                case SUCCESS_RATE -> new Sli(Value.SPAN_SUCCESS_RATIO, null, null, Double.NaN, null, null, null);
+                case ERROR_RATE -> new Sli(Value.SPAN_ERROR_RATIO, null, null, Double.NaN, null, null, null);
+                case COUNT -> new Sli(Value.SPAN_COUNT, null, null, Double.NaN, null, null, null);
+                case RATE -> new Sli(Value.SPAN_RATE, null, null, Double.NaN, null, null, null);
+                case DURATION_MS -> new Sli(share ? Value.QUANTILE : Value.MEAN, null, null, quantile, null, null, null);
             };
         }
         MetricDeclaration declaration = resolution.declaration();
@@ -183,7 +184,7 @@ final class RuleSemantics {
                     + "declare it in telemetry.metrics of config/observability.yml");
         }
         return new Sli(metricValue(declaration.type(), target.aggregation(), share), target.metricRef(),
-                declaration.type(), quantile, null, null);
+                declaration.type(), quantile, null, null, declaration.unit());
     }
 
     /**
@@ -226,6 +227,36 @@ final class RuleSemantics {
         if (!criticalIsFurther) return new Levels(null, null, alerting);
         return new Levels(alerting, new Comparison(upper ? "<=" : ">=", criticalAt, false),
                 new Comparison(upper ? ">" : "<", criticalAt, false));
+    }
+
+    /** A band of values: {@code from} and {@code to} both hold (a chain of two comparisons). */
+    record Band(Comparison from, Comparison to) {}
+
+    /**
+     * Where the processor's verdict is DEVIATING: the target is missed, the alert level is not
+     * ({@code Evaluator#judge}); a firing alert stays firing there (hysteresis: it resolves only when the target
+     * itself is met). Null when there is no such band: no alert level, a share, or a level on the good side.
+     */
+    static Band deviatingBand(ResolvedTarget resolved) {
+        Target t = resolved.target();
+        if (resolved.resolution().thresholdMeaning(t) != MetricResolution.ThresholdMeaning.ALERT_LEVEL) return null;
+        double level = t.alertThreshold();
+        if (t.operator() == Operator.EQ) {
+            double alertDistance = Math.max(t.tolerance(), Math.abs(level - t.target()));
+            return alertDistance <= t.tolerance() ? null
+                    : new Band(new Comparison(">", t.tolerance(), true), new Comparison("<=", alertDistance, true));
+        }
+        boolean upper = t.operator().upperBound();
+        if (upper ? level <= t.target() : level >= t.target()) return null;
+        String missesTarget = switch (t.operator()) {
+            case LT -> ">=";
+            case LTE -> ">";
+            case GT -> "<=";
+            case GTE -> "<";
+            case EQ -> throw new AssertionError();
+        };
+        // Not beyond the alert level: the operator holds against the level.
+        return new Band(new Comparison(missesTarget, t.target(), false), new Comparison(t.operator().symbol(), level, false));
     }
 
     /** The problem of a target that cannot be exported to {@code system}. */

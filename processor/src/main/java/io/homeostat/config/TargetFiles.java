@@ -161,6 +161,7 @@ public final class TargetFiles {
                 }
             }
             String description = report.optionalText(metric, path, "description");
+            String unit = report.optionalText(metric, path, "unit");
             String requirement = report.optionalText(metric, path, "requirement");
             String constraint = report.optionalText(metric, path, "constraint");
             List<String> businessRules = new ArrayList<>();
@@ -183,7 +184,7 @@ public final class TargetFiles {
             }
             YamlTree.Location at = report.tree.location(path);
             declared.put(name, new MetricDeclaration(name, type, description, requirement, constraint, businessRules,
-                    at == null ? 0 : at.line()));
+                    at == null ? 0 : at.line(), unit));
         }
         return declared;
     }

@@ -46,7 +46,7 @@ class RulesExportTest {
         String rules = PrometheusRules.export(load("config/observability.yml"), "config/observability.yml");
         golden("prometheus-seed.yml", rules);
         List<JsonNode> alerts = YAML.readTree(rules).path("groups").get(0).path("rules").findParents("alert");
-        assertThat(alerts).extracting(r -> r.path("labels").path("severity").asText() + " " + r.path("expr").asText().trim())
+        assertThat(alerts).extracting(r -> r.path("labels").path("severity").asText() + " " + condition(r.path("expr").asText()).trim())
                 .containsExactly(
                         "warning histogram_quantile(0.95, sum by (le) (rate(login_latency_ms_bucket{requirement=\"REQ-NFR-PERF-001\"}[1m]))) > 500 <= 600",
                         "critical histogram_quantile(0.95, sum by (le) (rate(login_latency_ms_bucket{requirement=\"REQ-NFR-PERF-001\"}[1m]))) > 600",
@@ -95,9 +95,9 @@ class RulesExportTest {
         String monitors = DatadogMonitors.exportStream(loaded, "schemas/examples/observability-extended.yml");
         golden("datadog-extended.yml", monitors);
 
-        assertThat(rules).contains("HomeostasisNoData", "absent_over_time(login_latency_ms_count{requirement=\"REQ-NFR-PERF-001\"}[10m])",
+        assertThat(rules).contains("HomeostasisNoData", "absent_over_time(login_latency_ms_milliseconds_count{requirement=\"REQ-NFR-PERF-001\"}[10m])",
                 "for: 10m",
-                "histogram_quantile(0.99, sum(rate(token_issue_ms{requirement=\"REQ-F-TOKEN-001\"}[1m]))) > 60",
+                "histogram_quantile(0.99, sum(rate(token_issue_ms_milliseconds{requirement=\"REQ-F-TOKEN-001\"}[1m]))) > 60",
                 "min(min_over_time(session_store_free_ratio{requirement=\"REQ-NFR-CAP-001\"}[1m])) <= 0.1");
         assertThat(rules).as("a counter is judged by its increase over the window, not its rate")
                 .contains("sum(increase(account_lockouts_total{requirement=\"REQ-F-AUTH-001\"}[1m])) > 6")
@@ -474,9 +474,42 @@ class RulesExportTest {
                                 + "and on () histogram_count(sum(increase(issue_ms{requirement=\"REQ-1\"}[1m]))) >= 4\n");
     }
 
-    /** Every rule's expr, as Prometheus reads it. */
+    @Test
+    void holdsKeepingAFiringAlertAsTheProcessorDoes() throws Exception {
+        List<String> seed = YAML.readTree(PrometheusRules.export(load("config/observability.yml"), "x")).path("groups").get(0)
+                .path("rules").findValuesAsText("expr");
+        assertThat(seed.get(0)).as("a share has no band between target and alert level: no hold").isEqualTo(exprs(
+                PrometheusRules.export(load("config/observability.yml"), "x")).get(0));
+        assertThat(seed.get(2)).as("success rate recovering to 0.985 stays firing until it meets 0.99 (DEVIATING)")
+                .contains("/ sum(rate(traces_span_metrics_calls_total{requirement=\"REQ-F-AUTH-001\"}[1m])) < 0.99 >= 0.98\n"
+                        + "  )\n  and on () ALERTS{alertname=\"HomeostasisDeviation\", target_id=\"REQ-F-AUTH-001/span.success_rate\", "
+                        + "severity=\"warning\", alertstate=\"firing\"}\n)")
+                .doesNotContain("unless");
+        assertThat(seed.get(3)).contains("severity=\"critical\", alertstate=\"firing\"}");
+
+        List<String> kinds = YAML.readTree(PrometheusRules.export(kinds("metric: logins, target: 5, operator: lte, min_events: 10",
+                "metric: pool.size, target: 10, operator: lte, for: 5m"), "kinds.yml")).path("groups").get(0).path("rules")
+                .findValuesAsText("expr");
+        assertThat(kinds.get(0)).as("fewer events than min_events: no verdict, the alert stays")
+                .contains("or on () (\n  (\n    sum(count_over_time(logins_total{requirement=\"REQ-1\"}[1m])) < 10 > 0\n  )\n"
+                        + "  and on () ALERTS{alertname=\"HomeostasisDeviation\", target_id=\"t0\", severity=\"warning\", alertstate=\"firing\"}");
+        assertThat(kinds.get(2)).as("with for, the old severity holds while the new one waits")
+                .contains("avg(last_over_time(pool_size{requirement=\"REQ-1\"}[1m])) > 12\n  )\n"
+                        + "  and on () ALERTS{alertname=\"HomeostasisDeviation\", target_id=\"t1\", severity=\"warning\", alertstate=\"firing\"}\n"
+                        + "  unless on () ALERTS{alertname=\"HomeostasisDeviation\", target_id=\"t1\", severity=\"critical\", alertstate=\"firing\"}");
+    }
+
+    /** Every rule's condition: its expr without what keeps a firing alert firing ({@link #holdsKeepingAFiringAlertAsTheProcessorDoes}). */
     static List<String> exprs(String rules) throws IOException {
-        return YAML.readTree(rules).path("groups").get(0).path("rules").findValuesAsText("expr");
+        return YAML.readTree(rules).path("groups").get(0).path("rules").findValuesAsText("expr").stream()
+                .map(RulesExportTest::condition).toList();
+    }
+
+    /** {@code (\n  C\n)\nor on () (...)} → {@code C}; an expr without a hold is its condition. */
+    static String condition(String expr) {
+        if (!expr.startsWith("(\n  ")) return expr;
+        String inner = expr.substring(2, expr.indexOf("\n)\nor on () ("));
+        return inner.replace("\n  ", "\n").substring(2) + "\n";
     }
 
     static List<JsonNode> documents(String yamlStream) throws IOException {

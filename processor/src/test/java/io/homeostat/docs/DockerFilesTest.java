@@ -45,7 +45,8 @@ class DockerFilesTest {
     @Test
     void composeHasAKraftBrokerTheProcessorAndAOneShotApply() throws Exception {
         JsonNode services = compose().path("services");
-        assertThat(services.fieldNames()).toIterable().containsExactlyInAnyOrder("kafka", "targets", "homeostat");
+        assertThat(services.fieldNames()).toIterable().containsExactlyInAnyOrder("kafka", "targets", "homeostat",
+                "alertmanager", "alerts-forward");
 
         JsonNode kafka = services.path("kafka");
         String kafkaVersion = pomProperty("kafka.version");
@@ -55,7 +56,7 @@ class DockerFilesTest {
         assertThat(kafka.path("environment").path("KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR").asInt()).isEqualTo(1);
         assertThat(kafka.path("healthcheck").path("test").toString()).contains("kafka-broker-api-versions.sh");
 
-        for (String name : List.of("targets", "homeostat")) {
+        for (String name : List.of("targets", "homeostat", "alerts-forward")) {
             JsonNode service = services.path(name);
             assertThat(service.path("build").path("dockerfile").asText()).isEqualTo("docker/Dockerfile");
             Path context = DOCKER.resolve(service.path("build").path("context").asText()).normalize();
@@ -82,6 +83,47 @@ class DockerFilesTest {
         assertThat(processor.path("depends_on").path("targets").path("condition").asText())
                 .isEqualTo("service_completed_successfully");
         assertThat(compose().path("volumes").has("homeostat-state")).isTrue();
+    }
+
+    @Test
+    void composeHasAnAlertmanagerWiredToTheBridge() throws Exception {
+        JsonNode services = compose().path("services");
+        JsonNode alertmanager = services.path("alertmanager");
+        assertThat(alertmanager.path("image").asText()).as("the version the bridge's tests run against")
+                .isEqualTo("prom/alertmanager:v0.25.0");
+        List<String> flags = new ArrayList<>();
+        alertmanager.path("command").forEach(f -> flags.add(f.asText()));
+        assertThat(flags).contains("--cluster.listen-address=", "--config.file=/etc/alertmanager/alertmanager.yml");
+        String config = alertmanager.path("volumes").get(0).asText();
+        assertThat(config).endsWith(":/etc/alertmanager/alertmanager.yml:ro");
+        Path configFile = DOCKER.resolve(config.substring(0, config.indexOf(':'))).normalize();
+        assertThat(configFile).isRegularFile();
+        assertThat(alertmanager.path("ports").get(0).asText()).isEqualTo("9093:9093");
+        assertThat(alertmanager.path("healthcheck").path("test").toString()).contains("/-/ready");
+        assertThat(compose().path("volumes").has("alertmanager-data")).isTrue();
+
+        JsonNode bridge = services.path("alerts-forward");
+        assertThat(bridge.path("command")).extracting(JsonNode::asText).containsExactly("alerts", "forward");
+        assertThat(bridge.path("environment").path("HOMEOSTAT_ALERTMANAGER").asText())
+                .as("the bridge posts to the alertmanager service").isEqualTo("http://alertmanager:9093");
+        assertThat(bridge.path("depends_on").path("alertmanager").path("condition").asText()).isEqualTo("service_healthy");
+        assertThat(bridge.path("restart").asText()).isEqualTo("unless-stopped");
+        // The environment the service sets is the one the command reads (HOMEOSTAT_<OPTION>).
+        var fields = bridge.path("environment").fieldNames();
+        List<String> options = new ArrayList<>();
+        fields.forEachRemaining(options::add);
+        for (String variable : options) {
+            String option = "--" + variable.substring("HOMEOSTAT_".length()).toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+            assertThat(Homeostat.commandLine(Map.of()).getSubcommands().get("alerts").getSubcommands().get("forward")
+                    .getCommandSpec().findOption(option)).as("%s is an option of alerts forward", option).isNotNull();
+        }
+
+        // Alertmanager's own checker accepts the configuration (skipped, with the reason, where amtool cannot be installed).
+        java.nio.file.Path amtool = io.homeostat.testing.ExternalTools.require("amtool");
+        Process check = new ProcessBuilder(amtool.toString(), "check-config", configFile.toString()).redirectErrorStream(true).start();
+        String output = new String(check.getInputStream().readAllBytes());
+        assertThat(check.waitFor()).as(output).isZero();
+        assertThat(output).contains("SUCCESS", "1 inhibit rules");
     }
 
     private static boolean commandParses(JsonNode command) {
