@@ -45,7 +45,7 @@ public final class RulesCommand {
     @Command(name = "export", mixinStandardHelpOptions = true,
             description = {"Print the targets of the file(s) as Prometheus alerting rules or Datadog monitors (the seed's "
                     + "alert YAML, the monitor API's JSON, or Terraform datadog_monitor resources), judged as Homeostat judges them.",
-                    "No Kafka needed. Metric naming assumptions are in the output's comments and the README."})
+                    "No Kafka needed. Metric naming assumptions are in the output's comments and docs/targets-as-code.md."})
     static final class Export implements Callable<Integer> {
         @Spec CommandSpec spec;
 
