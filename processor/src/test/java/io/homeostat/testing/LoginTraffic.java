@@ -1,4 +1,4 @@
-package io.homeostat.demo;
+package io.homeostat.testing;
 
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;

@@ -1,6 +1,5 @@
-package io.homeostat.demo;
+package io.homeostat.exporter.kafka;
 
-import io.homeostat.otlp.OtlpEncoding;
 import io.opentelemetry.exporter.internal.otlp.logs.LogsRequestMarshaler;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.logs.data.LogRecordData;
@@ -15,12 +14,22 @@ import org.apache.kafka.clients.producer.Producer;
 public final class KafkaLogRecordExporter implements LogRecordExporter {
     private final OtlpKafkaSink sink;
 
-    public KafkaLogRecordExporter(Producer<byte[], byte[]> producer, String topic, OtlpEncoding encoding) {
-        this.sink = new OtlpKafkaSink(producer, topic, encoding);
+    /** Writes with {@code producer}, which the caller owns (shutdown only flushes it). */
+    public KafkaLogRecordExporter(Producer<byte[], byte[]> producer, String topic, KafkaExporterEncoding encoding) {
+        this.sink = new OtlpKafkaSink(producer, false, topic, encoding);
+    }
+
+    private KafkaLogRecordExporter(OtlpKafkaSink sink) {
+        this.sink = sink;
+    }
+
+    /** Writes to {@code config}'s logs topic with a producer of its own, closed on shutdown. */
+    public static KafkaLogRecordExporter create(KafkaExporterConfig config) {
+        return new KafkaLogRecordExporter(OtlpKafkaSink.owning(config, config.logsTopic()));
     }
 
     /** The OTLP bytes of a batch, as the SDK's marshaler writes them. */
-    public static byte[] marshal(Collection<LogRecordData> logs, OtlpEncoding encoding) {
+    public static byte[] marshal(Collection<LogRecordData> logs, KafkaExporterEncoding encoding) {
         return OtlpKafkaSink.marshal(LogsRequestMarshaler.create(logs), encoding);
     }
 
@@ -36,6 +45,6 @@ public final class KafkaLogRecordExporter implements LogRecordExporter {
 
     @Override
     public CompletableResultCode shutdown() {
-        return sink.flush();
+        return sink.shutdown();
     }
 }

@@ -1,6 +1,5 @@
-package io.homeostat.demo;
+package io.homeostat.exporter.kafka;
 
-import io.homeostat.otlp.OtlpEncoding;
 import io.opentelemetry.exporter.internal.otlp.metrics.MetricsRequestMarshaler;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.metrics.InstrumentType;
@@ -18,11 +17,21 @@ import org.apache.kafka.clients.producer.Producer;
 public final class KafkaMetricExporter implements MetricExporter {
     private final OtlpKafkaSink sink;
 
-    public KafkaMetricExporter(Producer<byte[], byte[]> producer, String topic, OtlpEncoding encoding) {
-        this.sink = new OtlpKafkaSink(producer, topic, encoding);
+    /** Writes with {@code producer}, which the caller owns (shutdown only flushes it). */
+    public KafkaMetricExporter(Producer<byte[], byte[]> producer, String topic, KafkaExporterEncoding encoding) {
+        this.sink = new OtlpKafkaSink(producer, false, topic, encoding);
     }
 
-    public static byte[] marshal(Collection<MetricData> metrics, OtlpEncoding encoding) {
+    private KafkaMetricExporter(OtlpKafkaSink sink) {
+        this.sink = sink;
+    }
+
+    /** Writes to {@code config}'s metrics topic with a producer of its own, closed on shutdown. */
+    public static KafkaMetricExporter create(KafkaExporterConfig config) {
+        return new KafkaMetricExporter(OtlpKafkaSink.owning(config, config.metricsTopic()));
+    }
+
+    public static byte[] marshal(Collection<MetricData> metrics, KafkaExporterEncoding encoding) {
         return OtlpKafkaSink.marshal(MetricsRequestMarshaler.create(metrics), encoding);
     }
 
@@ -44,6 +53,6 @@ public final class KafkaMetricExporter implements MetricExporter {
 
     @Override
     public CompletableResultCode shutdown() {
-        return sink.flush();
+        return sink.shutdown();
     }
 }

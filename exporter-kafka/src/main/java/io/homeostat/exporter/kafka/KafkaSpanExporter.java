@@ -1,6 +1,5 @@
-package io.homeostat.demo;
+package io.homeostat.exporter.kafka;
 
-import io.homeostat.otlp.OtlpEncoding;
 import io.opentelemetry.exporter.internal.otlp.traces.TraceRequestMarshaler;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.data.SpanData;
@@ -16,12 +15,22 @@ import org.apache.kafka.clients.producer.Producer;
 public final class KafkaSpanExporter implements SpanExporter {
     private final OtlpKafkaSink sink;
 
-    public KafkaSpanExporter(Producer<byte[], byte[]> producer, String topic, OtlpEncoding encoding) {
-        this.sink = new OtlpKafkaSink(producer, topic, encoding);
+    /** Writes with {@code producer}, which the caller owns (shutdown only flushes it). */
+    public KafkaSpanExporter(Producer<byte[], byte[]> producer, String topic, KafkaExporterEncoding encoding) {
+        this.sink = new OtlpKafkaSink(producer, false, topic, encoding);
+    }
+
+    private KafkaSpanExporter(OtlpKafkaSink sink) {
+        this.sink = sink;
+    }
+
+    /** Writes to {@code config}'s spans topic with a producer of its own, closed on shutdown. */
+    public static KafkaSpanExporter create(KafkaExporterConfig config) {
+        return new KafkaSpanExporter(OtlpKafkaSink.owning(config, config.spansTopic()));
     }
 
     /** The OTLP bytes of a batch, as the SDK's marshaler writes them. */
-    public static byte[] marshal(Collection<SpanData> spans, OtlpEncoding encoding) {
+    public static byte[] marshal(Collection<SpanData> spans, KafkaExporterEncoding encoding) {
         return OtlpKafkaSink.marshal(TraceRequestMarshaler.create(spans), encoding);
     }
 
@@ -37,6 +46,6 @@ public final class KafkaSpanExporter implements SpanExporter {
 
     @Override
     public CompletableResultCode shutdown() {
-        return sink.flush();
+        return sink.shutdown();
     }
 }
