@@ -1,23 +1,20 @@
-package io.homeostat.cli;
+package io.homeostat.demo;
 
-import io.homeostat.demo.KafkaMetricExporter;
-import io.homeostat.demo.KafkaSpanExporter;
-import io.homeostat.demo.LoginTraffic;
+import io.homeostat.cli.AlertFormat;
+import io.homeostat.cli.DurationConverter;
+import io.homeostat.cli.IssueFormat;
+import io.homeostat.cli.KafkaOptions;
+import io.homeostat.cli.TopicOptions;
+import io.homeostat.cli.TopicProvisioner;
+import io.homeostat.examples.login.SimulatedSessionStore.Behaviour;
+import io.homeostat.exporter.kafka.KafkaExporterEncoding;
 import io.homeostat.model.Alert;
 import io.homeostat.model.FeedbackIntent;
 import io.homeostat.model.ProductionIssue;
 import io.homeostat.model.Json;
-import io.homeostat.otlp.OtlpEncoding;
 import io.homeostat.topology.Topics;
-import io.opentelemetry.api.common.AttributeKey;
-import io.opentelemetry.sdk.metrics.SdkMeterProvider;
-import io.opentelemetry.sdk.metrics.export.PeriodicMetricReader;
-import io.opentelemetry.sdk.resources.Resource;
-import io.opentelemetry.sdk.trace.SdkTracerProvider;
-import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -25,14 +22,12 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -41,14 +36,16 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code homeostat demo}: sends the seed's login traffic that is healthy, then degraded, then healthy
- * again, and prints the alerts, production issues and feedback intents a running
- * processor publishes. Exits 0 when every alert that fired was resolved again and the failed logins
- * became a production issue with its intent, so it doubles as an end-to-end check.
+ * {@code homeostat demo}: runs the seed's login service (the example service, tagged with homeostat-tagging)
+ * healthy, then degraded, then healthy again, exporting its spans, metrics and logs to Kafka, and prints the
+ * alerts, production issues and feedback intents a running processor publishes. Exits 0 when every alert
+ * that fired was resolved again and the failed logins became a production issue with its intent, so it
+ * doubles as an end-to-end check.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Send healthy, then degraded, then recovered OTLP login traffic (spans and the seed's metrics, "
-                + "recorded with the OpenTelemetry SDK) and print the alerts, production issues and feedback intents "
+@Command(name = "homeostat demo", mixinStandardHelpOptions = true,
+        description = {"Run the seed's login service healthy, then degraded, then recovered, exporting its OTLP spans, "
+                + "metrics and logs (recorded with the OpenTelemetry SDK and tagged with homeostat-tagging) to Kafka, "
+                + "and print the alerts, production issues and feedback intents "
                 + "(needs `homeostat run`, and the seed's targets: "
                 + "`ENV=demo VERSION=demo homeostat targets apply -f config/observability.yml`)."})
 public final class DemoCommand implements Callable<Integer> {
@@ -66,8 +63,9 @@ public final class DemoCommand implements Callable<Integer> {
     Duration settle;
     @Option(names = "--rate", defaultValue = "40", description = "Logins per second (default: ${DEFAULT-VALUE}).")
     int rate;
-    @Option(names = "--encoding", defaultValue = "protobuf", description = "OTLP encoding: protobuf or json (default: ${DEFAULT-VALUE}).")
-    OtlpEncoding encoding;
+    @Option(names = "--encoding", defaultValue = "protobuf", converter = EncodingConverter.class,
+            description = "OTLP encoding: protobuf (otlp_proto) or json (otlp_json) (default: ${DEFAULT-VALUE}).")
+    KafkaExporterEncoding encoding;
     @Option(names = "--json", description = "Also print each alert's, issue's and intent's full JSON record.")
     boolean printJson;
 
@@ -87,7 +85,7 @@ public final class DemoCommand implements Callable<Integer> {
             AtomicBoolean stop = new AtomicBoolean(false);
             Thread printer = startPrinter(base, topics, stop);
             try {
-                sendTraffic(producer, topics.spans(), topics.metrics());
+                sendTraffic(producer, new DemoService.Topics(topics.spans(), topics.metrics(), topics.logs()));
                 return awaitResolution();
             } finally {
                 stop.set(true);
@@ -176,51 +174,29 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private void sendTraffic(KafkaProducer<byte[], byte[]> producer, String spansTopic, String metricsTopic) {
-        Resource resource = Resource.getDefault().merge(Resource.builder()
-                .put(AttributeKey.stringKey("service.name"), "customer-portal")
-                .put(AttributeKey.stringKey("service.version"), "1.4.2")
-                .put(AttributeKey.stringKey("deployment.environment.name"), "demo")
-                .build());
-        SdkTracerProvider tracerProvider = SdkTracerProvider.builder().setResource(resource)
-                .addSpanProcessor(BatchSpanProcessor.builder(new KafkaSpanExporter(producer, spansTopic, encoding))
-                        .setScheduleDelay(Duration.ofMillis(500)).setMaxExportBatchSize(512).build())
-                .build();
-        SdkMeterProvider meterProvider = SdkMeterProvider.builder().setResource(resource)
-                .registerMetricReader(PeriodicMetricReader.builder(new KafkaMetricExporter(producer, metricsTopic, encoding))
-                        .setInterval(Duration.ofSeconds(1)).build())
-                .build();
-        try {
-            LoginTraffic traffic = new LoginTraffic(tracerProvider.get("io.homeostat.demo"),
-                    meterProvider.get("io.homeostat.demo"), 42);
-            phase("healthy", traffic, LoginTraffic.Behaviour.healthy(), healthy);
-            phase("degraded", traffic, LoginTraffic.Behaviour.degraded(), degraded);
-            phase("recovered", traffic, LoginTraffic.Behaviour.healthy(), recovered);
-        } finally {
-            tracerProvider.shutdown().join(30, TimeUnit.SECONDS);
-            meterProvider.shutdown().join(30, TimeUnit.SECONDS);
+    private void sendTraffic(KafkaProducer<byte[], byte[]> producer, DemoService.Topics topics) {
+        try (DemoService service = new DemoService(producer, topics, encoding, 42, List.of())) {
+            phase("healthy", service, Behaviour.healthy(), healthy);
+            phase("degraded", service, Behaviour.degraded(), degraded);
+            phase("recovered", service, Behaviour.healthy(), recovered);
         }
     }
 
-    private void phase(String name, LoginTraffic traffic, LoginTraffic.Behaviour behaviour, Duration length) {
+    private void phase(String name, DemoService service, Behaviour behaviour, Duration length) {
         say(String.format(Locale.ROOT, "phase %s for %ss: %d logins/s, median latency %.0f ms, %.1f%% failures",
                 name, length.toSeconds(), rate, behaviour.medianLatencyMs(), behaviour.failureRate() * 100));
-        long periodNanos = 1_000_000_000L / Math.max(1, rate);
-        long start = System.nanoTime();
         phaseName = name;
-        phaseStartNanos = start;
-        long end = start + length.toNanos();
-        long next = start;
-        int failures = 0;
-        int logins = 0;
-        while (System.nanoTime() < end) {
-            if (traffic.login(behaviour, Instant.now())) failures++;
-            logins++;
-            next += periodNanos;
-            long sleep = next - System.nanoTime();
-            if (sleep > 0) sleepNanos(sleep);
+        phaseStartNanos = System.nanoTime();
+        DemoService.PhaseResult result = service.phase(behaviour, length, rate);
+        say(String.format(Locale.ROOT, "phase %s done: %d logins, %d failed", name, result.logins(), result.failed()));
+    }
+
+    /** {@code protobuf}/{@code json} as before, or the Collector's {@code otlp_proto}/{@code otlp_json}. */
+    static final class EncodingConverter implements picocli.CommandLine.ITypeConverter<KafkaExporterEncoding> {
+        @Override
+        public KafkaExporterEncoding convert(String value) {
+            return KafkaExporterEncoding.parse(value);
         }
-        say(String.format(Locale.ROOT, "phase %s done: %d logins, %d failed", name, logins, failures));
     }
 
     private int awaitResolution() throws InterruptedException {
@@ -246,15 +222,6 @@ public final class DemoCommand implements Callable<Integer> {
                 + " feedback intent(s) (" + issueIntents + " for production issues, "
                 + (intents.size() - issueIntents) + " for alert episodes)");
         return 0;
-    }
-
-    private static void sleepNanos(long nanos) {
-        try {
-            TimeUnit.NANOSECONDS.sleep(nanos);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
     }
 
     private static void say(String message) {
