@@ -12,6 +12,7 @@ import io.homeostat.tagging.sdk.RequirementLogRecordProcessor;
 import io.homeostat.tagging.sdk.RequirementSpanProcessor;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.metrics.MeterProvider;
 import io.opentelemetry.instrumentation.log4j.appender.v2_17.OpenTelemetryAppender;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.logs.SdkLoggerProvider;
@@ -64,7 +65,8 @@ final class DemoService implements AutoCloseable {
         SdkTracerProviderBuilder tracing = SdkTracerProvider.builder().setResource(resource)
                 .addSpanProcessor(RequirementSpanProcessor.create())
                 .addSpanProcessor(BatchSpanProcessor.builder(new KafkaSpanExporter(producer, topics.spans(), encoding))
-                        .setScheduleDelay(Duration.ofMillis(500)).setMaxExportBatchSize(512).build());
+                        .setScheduleDelay(Duration.ofMillis(500)).setMaxExportBatchSize(512)
+                        .setMeterProvider(MeterProvider.noop()).build());
         extraSpanProcessors.forEach(tracing::addSpanProcessor);
         this.sdk = OpenTelemetrySdk.builder()
                 .setTracerProvider(tracing.build())
@@ -75,10 +77,11 @@ final class DemoService implements AutoCloseable {
                 .setLoggerProvider(SdkLoggerProvider.builder().setResource(resource)
                         .addLogRecordProcessor(RequirementLogRecordProcessor.create())
                         .addLogRecordProcessor(BatchLogRecordProcessor.builder(new KafkaLogRecordExporter(producer, topics.logs(), encoding))
-                                .setScheduleDelay(Duration.ofMillis(500)).build())
+                                .setScheduleDelay(Duration.ofMillis(500)).setMeterProvider(MeterProvider.noop()).build())
                         .build())
                 .build();
-        // The service's code records through the global API, as instrumented code does.
+        // The service's code records through the global API, as instrumented code does. (The batch processors'
+        // own metrics, which would go to the global meter provider too, are off: they name no requirement.)
         GlobalOpenTelemetry.set(sdk);
         OpenTelemetryAppender.install(sdk);
 
