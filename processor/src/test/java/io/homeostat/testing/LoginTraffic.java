@@ -15,7 +15,9 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The seed's customer portal, simulated: each login is a server span {@code POST /login} tagged with the
+ * The seed's customer portal, simulated for the processor's tests with synthetic timestamps (a minute of
+ * traffic in a moment; the demo runs the real example service in examples/login-service instead): each login
+ * is a server span {@code POST /login} tagged with the
  * latency requirement REQ-NFR-PERF-001 and constraint C-001, and a child span
  * {@code AuthenticationService.login} tagged with REQ-F-AUTH-001 and its business rules, failing with a
  * recorded exception now and then — what the seed's {@code @with_telemetry} decorator records. With a
