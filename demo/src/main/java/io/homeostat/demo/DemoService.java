@@ -15,6 +15,7 @@ import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.metrics.MeterProvider;
 import io.opentelemetry.instrumentation.log4j.appender.v2_17.OpenTelemetryAppender;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.common.InternalTelemetryVersion;
 import io.opentelemetry.sdk.logs.SdkLoggerProvider;
 import io.opentelemetry.sdk.logs.export.BatchLogRecordProcessor;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
@@ -72,7 +73,8 @@ final class DemoService implements AutoCloseable {
                 .setTracerProvider(tracing.build())
                 .setMeterProvider(SdkMeterProvider.builder().setResource(resource)
                         .registerMetricReader(PeriodicMetricReader.builder(new KafkaMetricExporter(producer, topics.metrics(), encoding))
-                                .setInterval(Duration.ofSeconds(1)).build())
+                                .setInterval(Duration.ofSeconds(1))
+                                .setInternalTelemetryVersion(InternalTelemetryVersion.LEGACY).build())
                         .build())
                 .setLoggerProvider(SdkLoggerProvider.builder().setResource(resource)
                         .addLogRecordProcessor(RequirementLogRecordProcessor.create())
@@ -80,8 +82,9 @@ final class DemoService implements AutoCloseable {
                                 .setScheduleDelay(Duration.ofMillis(500)).setMeterProvider(MeterProvider.noop()).build())
                         .build())
                 .build();
-        // The service's code records through the global API, as instrumented code does. (The batch processors'
-        // own metrics, which would go to the global meter provider too, are off: they name no requirement.)
+        // The service's code records through the global API, as instrumented code does. (The SDK's own metrics,
+        // which would go to the global meter provider too, are off: they name no requirement, and Homeostat would
+        // count them as unattributed telemetry of the service.)
         GlobalOpenTelemetry.set(sdk);
         OpenTelemetryAppender.install(sdk);
 
