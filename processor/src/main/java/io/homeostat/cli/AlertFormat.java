@@ -4,10 +4,10 @@ import io.homeostat.model.Alert;
 import java.util.Locale;
 
 /** One line per alert, for people: what fired, how far off, and where to look. */
-final class AlertFormat {
+public final class AlertFormat {
     private AlertFormat() {}
 
-    static String line(Alert alert) {
+    public static String line(Alert alert) {
         StringBuilder line = new StringBuilder();
         line.append(String.format(Locale.ROOT, "%-8s %-8s %-18s %-18s", alert.status().toUpperCase(Locale.ROOT),
                 alert.severity() == null ? "" : alert.severity(), alert.requirement(), alert.metric()));

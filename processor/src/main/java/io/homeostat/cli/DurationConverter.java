@@ -5,7 +5,7 @@ import java.time.Duration;
 import picocli.CommandLine;
 
 /** {@code 500ms}, {@code 10s}, {@code 5m}, {@code 1h} on the command line, as in the contract. */
-final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+public final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
     @Override
     public Duration convert(String value) {
         try {

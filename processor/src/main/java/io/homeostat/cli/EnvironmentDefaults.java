@@ -10,11 +10,11 @@ import picocli.CommandLine.Model.OptionSpec;
  * Every option also comes from the environment: {@code --bootstrap-servers} ← {@code HOMEOSTAT_BOOTSTRAP_SERVERS}.
  * A command-line value wins over the environment, which wins over the built-in default.
  */
-final class EnvironmentDefaults implements CommandLine.IDefaultValueProvider {
+public final class EnvironmentDefaults implements CommandLine.IDefaultValueProvider {
     static final String PREFIX = "HOMEOSTAT_";
     private final Map<String, String> environment;
 
-    EnvironmentDefaults(Map<String, String> environment) {
+    public EnvironmentDefaults(Map<String, String> environment) {
         this.environment = environment;
     }
 

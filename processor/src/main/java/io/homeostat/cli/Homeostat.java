@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         description = {"Homeostat: requirement-tagged OpenTelemetry on Kafka in, homeostasis alerts out.",
                 "Options also come from environment variables HOMEOSTAT_<OPTION> (e.g. HOMEOSTAT_BOOTSTRAP_SERVERS)."},
         subcommands = {RunCommand.class, TargetsCommand.class, AlertsCommand.class, StatusCommand.class,
-                RulesCommand.class, TopicsCommand.class, TopologyCommand.class, DemoCommand.class,
+                RulesCommand.class, TopicsCommand.class, TopologyCommand.class,
                 CompletionCommand.class, CommandLine.HelpCommand.class})
 public final class Homeostat {
     private final Map<String, String> environment;

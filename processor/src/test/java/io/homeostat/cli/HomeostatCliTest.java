@@ -72,7 +72,7 @@ class HomeostatCliTest {
         CommandLine cli = Homeostat.commandLine(Map.of());
         cli.setOut(new PrintWriter(out));
         assertThat(cli.execute("--help")).isZero();
-        assertThat(out.toString()).contains("run", "topology", "topics", "demo", "HOMEOSTAT_");
+        assertThat(out.toString()).contains("run", "topology", "topics", "HOMEOSTAT_");
 
         StringWriter runHelp = new StringWriter();
         cli.setOut(new PrintWriter(runHelp));

@@ -3,10 +3,11 @@ package io.homeostat.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.homeostat.cli.Homeostat;
-import io.homeostat.demo.KafkaMetricExporter;
-import io.homeostat.demo.KafkaLogRecordExporter;
-import io.homeostat.demo.KafkaSpanExporter;
-import io.homeostat.demo.LoginTraffic;
+import io.homeostat.exporter.kafka.KafkaExporterEncoding;
+import io.homeostat.exporter.kafka.KafkaMetricExporter;
+import io.homeostat.exporter.kafka.KafkaLogRecordExporter;
+import io.homeostat.exporter.kafka.KafkaSpanExporter;
+import io.homeostat.testing.LoginTraffic;
 import io.homeostat.model.Alert;
 import io.homeostat.model.DeadLetters;
 import io.homeostat.model.FeedbackIntent;
@@ -122,7 +123,7 @@ class EndToEndTest {
                     .setResource(Resource.getDefault().merge(Resource.builder()
                             .put(AttributeKey.stringKey("service.name"), "customer-portal").build()))
                     .addSpanProcessor(BatchSpanProcessor.builder(
-                                    new KafkaSpanExporter(producer, "otlp_spans", OtlpEncoding.PROTOBUF))
+                                    new KafkaSpanExporter(producer, "otlp_spans", KafkaExporterEncoding.OTLP_PROTO))
                             .setScheduleDelay(Duration.ofMillis(200)).build())
                     .build();
             LoginTraffic traffic = new LoginTraffic(tracing.get("e2e"), 7);
@@ -184,7 +185,7 @@ class EndToEndTest {
                     .setResource(Resource.getDefault().merge(Resource.builder()
                             .put(AttributeKey.stringKey("service.name"), "checkout").build()))
                     .registerMetricReader(PeriodicMetricReader.builder(
-                                    new KafkaMetricExporter(producer, "otlp_metrics", OtlpEncoding.PROTOBUF))
+                                    new KafkaMetricExporter(producer, "otlp_metrics", KafkaExporterEncoding.OTLP_PROTO))
                             .setInterval(Duration.ofMillis(500)).build())
                     .build();
             DoubleHistogram latency = meters.get("e2e").histogramBuilder("checkout_latency_ms")
@@ -233,11 +234,11 @@ class EndToEndTest {
              KafkaConsumer<byte[], byte[]> intentConsumer = consumer("homeostasis.intents")) {
             SdkTracerProvider tracing = SdkTracerProvider.builder().setResource(resource)
                     .addSpanProcessor(BatchSpanProcessor.builder(
-                            new KafkaSpanExporter(producer, "otlp_spans", OtlpEncoding.PROTOBUF)).build())
+                            new KafkaSpanExporter(producer, "otlp_spans", KafkaExporterEncoding.OTLP_PROTO)).build())
                     .build();
             SdkLoggerProvider logging = SdkLoggerProvider.builder().setResource(resource)
                     .addLogRecordProcessor(BatchLogRecordProcessor.builder(
-                            new KafkaLogRecordExporter(producer, "otlp_logs", OtlpEncoding.JSON)).build())
+                            new KafkaLogRecordExporter(producer, "otlp_logs", KafkaExporterEncoding.OTLP_JSON)).build())
                     .build();
             Tracer tracer = tracing.get("e2e-checkout");
             List<ProductionIssue> issues = new ArrayList<>();

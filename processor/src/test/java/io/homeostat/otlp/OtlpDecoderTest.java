@@ -12,7 +12,8 @@ import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import io.homeostat.demo.KafkaSpanExporter;
+import io.homeostat.exporter.kafka.KafkaSpanExporter;
+import io.homeostat.exporter.kafka.KafkaExporterEncoding;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -36,7 +37,7 @@ class OtlpDecoderTest {
     void protobufFromTheSdkMarshalerDecodesToTheSameSpans() throws Exception {
         List<SpanData> spans = sdkSpans();
         ExportTraceServiceRequest request = OtlpDecoder.decodeTraces(
-                KafkaSpanExporter.marshal(spans, OtlpEncoding.PROTOBUF), OtlpEncoding.PROTOBUF);
+                KafkaSpanExporter.marshal(spans, KafkaExporterEncoding.OTLP_PROTO), OtlpEncoding.PROTOBUF);
         List<Span> decoded = request.getResourceSpans(0).getScopeSpans(0).getSpansList();
         assertThat(decoded).hasSize(2);
         Span first = decoded.get(0);
@@ -53,19 +54,19 @@ class OtlpDecoderTest {
     @Test
     void otlpJsonFromTheSdkMarshalerDecodesToTheSameRequestAsProtobuf() throws Exception {
         List<SpanData> spans = sdkSpans();
-        byte[] json = KafkaSpanExporter.marshal(spans, OtlpEncoding.JSON);
+        byte[] json = KafkaSpanExporter.marshal(spans, KafkaExporterEncoding.OTLP_JSON);
         assertThat(new String(json, StandardCharsets.UTF_8)).contains("\"traceId\":\"" + spans.get(0).getTraceId() + "\"");
         ExportTraceServiceRequest fromJson = OtlpDecoder.decodeTraces(json, OtlpEncoding.JSON);
         ExportTraceServiceRequest fromProto = OtlpDecoder.decodeTraces(
-                KafkaSpanExporter.marshal(spans, OtlpEncoding.PROTOBUF), OtlpEncoding.PROTOBUF);
+                KafkaSpanExporter.marshal(spans, KafkaExporterEncoding.OTLP_PROTO), OtlpEncoding.PROTOBUF);
         assertThat(fromJson).isEqualTo(fromProto);
     }
 
     @Test
     void withoutAHeaderBothEncodingsAreSniffed() throws Exception {
         List<SpanData> spans = sdkSpans();
-        byte[] proto = KafkaSpanExporter.marshal(spans, OtlpEncoding.PROTOBUF);
-        byte[] json = KafkaSpanExporter.marshal(spans, OtlpEncoding.JSON);
+        byte[] proto = KafkaSpanExporter.marshal(spans, KafkaExporterEncoding.OTLP_PROTO);
+        byte[] json = KafkaSpanExporter.marshal(spans, KafkaExporterEncoding.OTLP_JSON);
         assertThat(OtlpDecoder.decodeTraces(json, null)).isEqualTo(OtlpDecoder.decodeTraces(proto, null));
         byte[] indented = ("  \n" + new String(json, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
         assertThat(OtlpDecoder.decodeTraces(indented, null).getResourceSpansCount()).isEqualTo(1);
@@ -123,8 +124,8 @@ class OtlpDecoderTest {
             sdk.log(io.opentelemetry.api.logs.Severity.ERROR, "Login failed", Map.of("requirement", "REQ-F-AUTH-001"), END,
                     new IllegalStateException("Session store unavailable"));
             List<io.opentelemetry.sdk.logs.data.LogRecordData> logs = sdk.drain();
-            protobuf = io.homeostat.demo.KafkaLogRecordExporter.marshal(logs, OtlpEncoding.PROTOBUF);
-            json = io.homeostat.demo.KafkaLogRecordExporter.marshal(logs, OtlpEncoding.JSON);
+            protobuf = io.homeostat.exporter.kafka.KafkaLogRecordExporter.marshal(logs, KafkaExporterEncoding.OTLP_PROTO);
+            json = io.homeostat.exporter.kafka.KafkaLogRecordExporter.marshal(logs, KafkaExporterEncoding.OTLP_JSON);
         }
         var fromProto = OtlpDecoder.decodeLogs(protobuf, null);
         var fromJson = OtlpDecoder.decodeLogs(json, null);

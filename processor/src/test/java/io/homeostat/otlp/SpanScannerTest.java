@@ -9,7 +9,8 @@ import io.homeostat.aggregate.SliceKey;
 import io.homeostat.aggregate.SpanAggregate;
 import io.homeostat.aggregate.SpanAggregateCodec;
 import io.homeostat.aggregate.SpanBatchAggregator;
-import io.homeostat.demo.KafkaSpanExporter;
+import io.homeostat.exporter.kafka.KafkaSpanExporter;
+import io.homeostat.exporter.kafka.KafkaExporterEncoding;
 import io.homeostat.testing.SdkSpans;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
@@ -92,7 +93,7 @@ class SpanScannerTest {
                     .setAttribute("requirement", "REQ-F-BILL-009").startSpan();
             failed.setStatus(StatusCode.ERROR, "declined");
             failed.end(end, TimeUnit.NANOSECONDS);
-            byte[] payload = KafkaSpanExporter.marshal(exporter.getFinishedSpanItems(), OtlpEncoding.PROTOBUF);
+            byte[] payload = KafkaSpanExporter.marshal(exporter.getFinishedSpanItems(), KafkaExporterEncoding.OTLP_PROTO);
 
             SpanSummaries scanned = assertSameAsGenerated(payload);
 

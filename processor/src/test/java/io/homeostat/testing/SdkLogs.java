@@ -1,6 +1,6 @@
 package io.homeostat.testing;
 
-import io.homeostat.demo.KafkaLogRecordExporter;
+import io.homeostat.exporter.kafka.KafkaLogRecordExporter;
 import io.homeostat.otlp.OtlpEncoding;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -57,7 +57,7 @@ public final class SdkLogs implements AutoCloseable {
 
     /** The records emitted since the last call as one OTLP export request, and forgets them. */
     public byte[] batch(OtlpEncoding encoding) {
-        return KafkaLogRecordExporter.marshal(drain(), encoding);
+        return KafkaLogRecordExporter.marshal(drain(), ExportEncodings.of(encoding));
     }
 
     @Override

@@ -1,6 +1,6 @@
 package io.homeostat.testing;
 
-import io.homeostat.demo.KafkaMetricExporter;
+import io.homeostat.exporter.kafka.KafkaMetricExporter;
 import io.homeostat.otlp.OtlpEncoding;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -57,7 +57,7 @@ public final class SdkMetrics implements AutoCloseable {
     /** Collects at {@code now} (the SDK stamps points with its clock) and encodes one export request. */
     public byte[] collect(Instant now, OtlpEncoding encoding) {
         clock.setTime(now);
-        return KafkaMetricExporter.marshal(reader.collectAllMetrics(), encoding);
+        return KafkaMetricExporter.marshal(reader.collectAllMetrics(), ExportEncodings.of(encoding));
     }
 
     @Override

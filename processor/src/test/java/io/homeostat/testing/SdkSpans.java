@@ -1,6 +1,6 @@
 package io.homeostat.testing;
 
-import io.homeostat.demo.KafkaSpanExporter;
+import io.homeostat.exporter.kafka.KafkaSpanExporter;
 import io.homeostat.otlp.OtlpEncoding;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.AttributesBuilder;
@@ -91,7 +91,7 @@ public final class SdkSpans implements AutoCloseable {
 
     /** The spans recorded since the last call as one OTLP export request, and forgets them. */
     public byte[] batch(OtlpEncoding encoding) {
-        return KafkaSpanExporter.marshal(drain(), encoding);
+        return KafkaSpanExporter.marshal(drain(), ExportEncodings.of(encoding));
     }
 
     @Override
