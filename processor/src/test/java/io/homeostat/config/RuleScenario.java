@@ -6,12 +6,12 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import io.homeostat.demo.KafkaMetricExporter;
-import io.homeostat.demo.KafkaSpanExporter;
+import io.homeostat.exporter.kafka.KafkaExporterEncoding;
+import io.homeostat.exporter.kafka.KafkaMetricExporter;
+import io.homeostat.exporter.kafka.KafkaSpanExporter;
 import io.homeostat.model.Alert;
 import io.homeostat.model.Durations;
 import io.homeostat.model.Json;
-import io.homeostat.otlp.OtlpEncoding;
 import io.homeostat.testing.SdkSpans;
 import io.homeostat.topology.HomeostatTopology;
 import io.homeostat.topology.RuntimeSettings;
@@ -232,12 +232,12 @@ final class RuleScenario {
                     clock.setTime(at);
                     Collection<MetricData> collected = reader.collectAllMetrics();
                     if (!collected.isEmpty()) {
-                        metrics.pipeInput(null, KafkaMetricExporter.marshal(collected, OtlpEncoding.PROTOBUF), at);
+                        metrics.pipeInput(null, KafkaMetricExporter.marshal(collected, KafkaExporterEncoding.OTLP_PROTO), at);
                         sample(collected, k);
                     }
                     List<SpanData> finished = spans.drain();
                     if (!finished.isEmpty()) {
-                        spanTopic.pipeInput(null, KafkaSpanExporter.marshal(finished, OtlpEncoding.PROTOBUF), at);
+                        spanTopic.pipeInput(null, KafkaSpanExporter.marshal(finished, KafkaExporterEncoding.OTLP_PROTO), at);
                         spanMetrics(finished);
                     }
                     int sampleIndex = k;
