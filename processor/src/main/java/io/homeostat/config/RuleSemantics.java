@@ -1,7 +1,7 @@
 package io.homeostat.config;
 
 import io.homeostat.evaluate.Evaluator;
-import io.homeostat.evaluate.SpanSli;
+import io.homeostat.model.SpanSli;
 import io.homeostat.model.Aggregation;
 import io.homeostat.model.MetricRef;
 import io.homeostat.model.Operator;

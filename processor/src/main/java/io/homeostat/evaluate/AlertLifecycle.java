@@ -1,6 +1,7 @@
 package io.homeostat.evaluate;
 
 import io.homeostat.model.Alert;
+import io.homeostat.model.Fingerprints;
 import io.homeostat.model.Target;
 import io.homeostat.model.Timestamps;
 import java.util.ArrayList;

@@ -4,7 +4,7 @@ import io.homeostat.model.UnattributedStatus;
 import io.homeostat.otlp.OtlpDecodeException;
 import io.homeostat.otlp.OtlpDecoder;
 import io.homeostat.otlp.OtlpEncoding;
-import io.homeostat.trace.IssueExtractor;
+import io.homeostat.issues.IssueExtractor;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import java.util.HashMap;
 import java.util.Map;

@@ -10,7 +10,7 @@ import io.homeostat.otlp.OtlpDecoder;
 import io.homeostat.otlp.OtlpEncoding;
 import io.homeostat.otlp.SpanScanner;
 import io.homeostat.otlp.SpanSummaries;
-import io.homeostat.trace.IssueExtractor;
+import io.homeostat.issues.IssueExtractor;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;

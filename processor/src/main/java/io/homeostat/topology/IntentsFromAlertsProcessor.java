@@ -2,8 +2,8 @@ package io.homeostat.topology;
 
 import io.homeostat.model.Alert;
 import io.homeostat.model.FeedbackIntent;
-import io.homeostat.trace.AlertIntents;
-import io.homeostat.trace.TraceCodec;
+import io.homeostat.issues.AlertIntents;
+import io.homeostat.issues.TraceCodec;
 import java.util.Objects;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.streams.processor.api.Processor;

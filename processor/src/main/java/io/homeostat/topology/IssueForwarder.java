@@ -1,7 +1,7 @@
 package io.homeostat.topology;
 
-import io.homeostat.trace.IssueExtractor;
-import io.homeostat.trace.IssuePartial;
+import io.homeostat.issues.IssueExtractor;
+import io.homeostat.issues.IssuePartial;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;

@@ -1,6 +1,6 @@
 package io.homeostat.topology;
 
-import io.homeostat.trace.IssuePartial;
+import io.homeostat.issues.IssuePartial;
 
 /**
  * The occurrences of one production issue in one OTLP batch, folded; keyed by issue id, they cross their

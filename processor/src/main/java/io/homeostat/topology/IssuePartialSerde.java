@@ -1,7 +1,7 @@
 package io.homeostat.topology;
 
-import io.homeostat.trace.IssuePartial;
-import io.homeostat.trace.TraceCodec;
+import io.homeostat.issues.IssuePartial;
+import io.homeostat.issues.TraceCodec;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;

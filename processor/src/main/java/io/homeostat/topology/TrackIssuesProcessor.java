@@ -2,10 +2,10 @@ package io.homeostat.topology;
 
 import io.homeostat.model.FeedbackIntent;
 import io.homeostat.model.ProductionIssue;
-import io.homeostat.trace.IssuePartial;
-import io.homeostat.trace.IssueState;
-import io.homeostat.trace.IssueTracker;
-import io.homeostat.trace.TraceCodec;
+import io.homeostat.issues.IssuePartial;
+import io.homeostat.issues.IssueState;
+import io.homeostat.issues.IssueTracker;
+import io.homeostat.issues.TraceCodec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -16,7 +16,7 @@ import io.homeostat.model.UnattributedStatus;
 import io.homeostat.otlp.OtlpEncoding;
 import io.homeostat.testing.SdkLogs;
 import io.homeostat.testing.SdkMetrics;
-import io.homeostat.trace.TraceCodec;
+import io.homeostat.issues.TraceCodec;
 import io.opentelemetry.api.logs.Severity;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;

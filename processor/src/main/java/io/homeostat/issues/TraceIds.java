@@ -1,6 +1,6 @@
-package io.homeostat.trace;
+package io.homeostat.issues;
 
-import io.homeostat.evaluate.Fingerprints;
+import io.homeostat.model.Fingerprints;
 
 /**
  * Ids of issues and intents, derived from content only, never from a clock: the same bug always has the

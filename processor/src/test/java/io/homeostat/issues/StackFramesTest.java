@@ -1,4 +1,4 @@
-package io.homeostat.trace;
+package io.homeostat.issues;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,7 +25,7 @@ class StackFramesTest {
         StringWriter text = new StringWriter();
         new IllegalArgumentException("boom").printStackTrace(new PrintWriter(text));
         assertThat(StackFrames.top(text.toString()))
-                .isEqualTo("io.homeostat.trace.StackFramesTest.aRealJavaStackTrace(StackFramesTest.java)");
+                .isEqualTo("io.homeostat.issues.StackFramesTest.aRealJavaStackTrace(StackFramesTest.java)");
     }
 
     @Test

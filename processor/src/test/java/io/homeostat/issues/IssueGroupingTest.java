@@ -1,4 +1,4 @@
-package io.homeostat.trace;
+package io.homeostat.issues;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -67,7 +67,7 @@ class IssueGroupingTest {
                         "Session store unavailable: timeout after <n>ms for user <user>",
                         "io.homeostat.demo.LoginTraffic.login(LoginTraffic.java)"))
                 // pinned: changing the id derivation would reopen every known issue under a new id
-                .isEqualTo("ISSUE-" + io.homeostat.evaluate.Fingerprints.sha256Hex(AUTH + "\njava.lang.IllegalStateException\n"
+                .isEqualTo("ISSUE-" + io.homeostat.model.Fingerprints.sha256Hex(AUTH + "\njava.lang.IllegalStateException\n"
                         + "Session store unavailable: timeout after <n>ms for user <user>\n"
                         + "io.homeostat.demo.LoginTraffic.login(LoginTraffic.java)").substring(0, 16));
         assertThat(TraceIds.intentId(id)).matches("INT-FB-[0-9a-f]{16}").isEqualTo(TraceIds.intentId(id))
@@ -88,7 +88,7 @@ class IssueGroupingTest {
         assertThat(partial.lastSeenMs()).isEqualTo(9_000);
         assertThat(partial.errorMessage()).as("the earliest occurrence represents the issue").endsWith("user user-9");
         assertThat(partial.normalizedMessage()).isEqualTo("Session store unavailable: timeout after <n>ms for user <user>");
-        assertThat(partial.topFrame()).startsWith("io.homeostat.trace.IssueGroupingTest.sessionTimeout(");
+        assertThat(partial.topFrame()).startsWith("io.homeostat.issues.IssueGroupingTest.sessionTimeout(");
         assertThat(partial.businessRules()).containsExactly("BR-001");
     }
 

@@ -1,4 +1,4 @@
-package io.homeostat.trace;
+package io.homeostat.issues;
 
 /**
  * What the issue task keeps per issue: the merged occurrences, whether the issue is open, what was last

@@ -1,6 +1,5 @@
-package io.homeostat.evaluate;
+package io.homeostat.model;
 
-import io.homeostat.model.Alert;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

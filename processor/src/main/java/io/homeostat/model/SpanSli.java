@@ -1,4 +1,4 @@
-package io.homeostat.evaluate;
+package io.homeostat.model;
 
 import java.util.Optional;
 

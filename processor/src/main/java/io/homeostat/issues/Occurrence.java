@@ -1,4 +1,4 @@
-package io.homeostat.trace;
+package io.homeostat.issues;
 
 import java.util.List;
 

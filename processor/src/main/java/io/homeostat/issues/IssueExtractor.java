@@ -1,4 +1,4 @@
-package io.homeostat.trace;
+package io.homeostat.issues;
 
 import com.google.protobuf.ByteString;
 import io.homeostat.otlp.Attributes;

@@ -1,4 +1,4 @@
-package io.homeostat.trace;
+package io.homeostat.issues;
 
 import io.homeostat.model.Alert;
 import io.homeostat.model.FeedbackIntent;

@@ -1,4 +1,4 @@
-package io.homeostat.trace;
+package io.homeostat.issues;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -53,7 +53,7 @@ class IssueExtractorTest {
         assertThat(timeout.errorMessage()).isEqualTo("Session store unavailable: timeout after 2000ms for user user-1");
         assertThat(timeout.normalizedMessage()).isEqualTo("Session store unavailable: timeout after <n>ms for user <user>");
         assertThat(timeout.stackTrace()).contains("IssueExtractorTest.sessionTimeout");
-        assertThat(timeout.topFrame()).startsWith("io.homeostat.trace.IssueExtractorTest.sessionTimeout(");
+        assertThat(timeout.topFrame()).startsWith("io.homeostat.issues.IssueExtractorTest.sessionTimeout(");
         assertThat(timeout.businessRules()).containsExactly("BR-001", "BR-002");
         assertThat(timeout.constraints()).containsExactly("C-001");
         assertThat(timeout.traceId()).matches("[0-9a-f]{32}");
