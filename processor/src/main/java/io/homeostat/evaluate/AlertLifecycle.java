@@ -12,13 +12,6 @@ import java.util.List;
  * resolved. Emits one record per change and none for an unchanged window. Plain Java.
  */
 public final class AlertLifecycle {
-    public static final String RESOLVED_TARGET_MET = "target_met";
-    public static final String RESOLVED_NO_EVENTS = "no_events";
-    public static final String RESOLVED_TARGET_DELETED = "target_deleted";
-    public static final String RESOLVED_TARGET_CHANGED = "target_changed";
-    public static final String RESOLVED_DATA_RETURNED = "data_returned";
-    public static final String RESOLVED_NO_DATA_OFF = "notify_no_data_off";
-
     private AlertLifecycle() {}
 
     /**
@@ -34,7 +27,7 @@ public final class AlertLifecycle {
         if (episode != null && !episode.fingerprint().equals(fingerprint)) {
             // Labels changed: the old alert identity ends, a new one may start below.
             if (episode.phase() == Episode.Phase.FIRING) {
-                alerts.add(resolved(episode.lastAlert(), null, now, RESOLVED_TARGET_CHANGED));
+                alerts.add(resolved(episode.lastAlert(), null, now, Alert.RESOLVED_TARGET_CHANGED));
             }
             episode = null;
         }
@@ -61,13 +54,13 @@ public final class AlertLifecycle {
             case DEVIATING -> episode != null && episode.phase() == Episode.Phase.FIRING ? episode : null;
             case OK -> {
                 if (episode != null && episode.phase() == Episode.Phase.FIRING) {
-                    alerts.add(resolved(episode.lastAlert(), verdict, now, RESOLVED_TARGET_MET));
+                    alerts.add(resolved(episode.lastAlert(), verdict, now, Alert.RESOLVED_TARGET_MET));
                 }
                 yield null;
             }
             case NO_EVENTS -> {
                 if (episode != null && episode.phase() == Episode.Phase.FIRING) {
-                    alerts.add(resolved(episode.lastAlert(), verdict, now, RESOLVED_NO_EVENTS));
+                    alerts.add(resolved(episode.lastAlert(), verdict, now, Alert.RESOLVED_NO_EVENTS));
                 }
                 yield null;
             }
@@ -90,12 +83,12 @@ public final class AlertLifecycle {
         boolean firing = episode != null && episode.phase() == Episode.Phase.FIRING;
         boolean silent = clock - silentSince >= target.noDataAfter().toMillis();
         if (firing && !episode.fingerprint().equals(fingerprint)) {
-            Alert resolved = resolved(episode.lastAlert(), null, now, RESOLVED_TARGET_CHANGED);
+            Alert resolved = resolved(episode.lastAlert(), null, now, Alert.RESOLVED_TARGET_CHANGED);
             return new Transition(null, List.of(resolved));
         }
         if (!target.notifyNoData() || !silent) {
             if (!firing) return new Transition(null, List.of());
-            String reason = target.notifyNoData() ? RESOLVED_DATA_RETURNED : RESOLVED_NO_DATA_OFF;
+            String reason = target.notifyNoData() ? Alert.RESOLVED_DATA_RETURNED : Alert.RESOLVED_NO_DATA_OFF;
             Alert last = episode.lastAlert();
             Alert resolved = new Alert(last.fingerprint(), last.alertId(), Alert.RESOLVED, last.kind(), last.targetId(),
                     last.requirement(), last.metric(), last.operator(), last.target(), last.alertThreshold(), null,
@@ -120,7 +113,7 @@ public final class AlertLifecycle {
     /** The target was deleted: a firing alert resolves. */
     public static Transition deleted(Episode episode, long now) {
         if (episode == null || episode.phase() != Episode.Phase.FIRING) return new Transition(null, List.of());
-        return new Transition(null, List.of(resolved(episode.lastAlert(), null, now, RESOLVED_TARGET_DELETED)));
+        return new Transition(null, List.of(resolved(episode.lastAlert(), null, now, Alert.RESOLVED_TARGET_DELETED)));
     }
 
     private static Episode fire(String targetId, Target target, Verdict verdict, String fingerprint, long now,

@@ -1,6 +1,5 @@
 package io.homeostat.issues;
 
-import io.homeostat.evaluate.AlertLifecycle;
 import io.homeostat.model.Alert;
 import io.homeostat.model.FeedbackIntent;
 
@@ -28,7 +27,7 @@ public final class AlertIntents {
     public static Decision next(Mark mark, Alert alert, long now) {
         if (!alert.firing()) {
             // The target is gone: forget its mark so the store stays bounded by live targets.
-            boolean gone = AlertLifecycle.RESOLVED_TARGET_DELETED.equals(alert.resolvedReason());
+            boolean gone = Alert.RESOLVED_TARGET_DELETED.equals(alert.resolvedReason());
             return new Decision(gone ? null : mark, null);
         }
         String priority = SeverityRules.priority(alert.severity());
