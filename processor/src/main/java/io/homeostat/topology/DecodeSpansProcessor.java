@@ -42,7 +42,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * feedback loop is on, the request's errors (the few spans the scanner hands over whole) are folded into one
  * issue partial per production issue, keyed by issue id, at once.
  */
-final class DecodeSpansProcessor implements Processor<byte[], byte[], String, Routed> {
+final class DecodeSpansProcessor implements Processor<byte[], byte[], String, Decoded> {
     static final String JOURNAL_STORE = "span-journal";
     /** Flush every twentieth of a slice, within these bounds, and when this many records are in the journal. */
     private static final long MIN_FLUSH_INTERVAL_MS = 10;
@@ -52,7 +52,7 @@ final class DecodeSpansProcessor implements Processor<byte[], byte[], String, Ro
     private final long maxFutureMs;
     private final long flushIntervalMs;
     private final boolean traceIssues;
-    private ProcessorContext<String, Routed> context;
+    private ProcessorContext<String, Decoded> context;
     private TaskMetrics metrics;
     private Sensor spansDecoded;
     private Sensor partialsForwarded;
@@ -80,7 +80,7 @@ final class DecodeSpansProcessor implements Processor<byte[], byte[], String, Ro
     }
 
     @Override
-    public void init(ProcessorContext<String, Routed> context) {
+    public void init(ProcessorContext<String, Decoded> context) {
         this.context = context;
         this.metrics = new TaskMetrics(context);
         spansDecoded = metrics.counter("spans-decoded", "Spans decoded from OTLP trace export requests");
@@ -128,16 +128,17 @@ final class DecodeSpansProcessor implements Processor<byte[], byte[], String, Ro
             journal.put(key, entry);
             journalKeys.add(key);
         }
+        Decoded.Builder out = new Decoded.Builder();
         for (Map.Entry<String, Long> e : unattributed.entrySet()) {
             unattributed(e.getKey()).record(e.getValue());
-            forward(UnattributedStatus.key(e.getKey()),
-                    new RequirementEvent.Unattributed(e.getKey(), e.getValue(), 0, 0, now), record.timestamp());
+            out.event(UnattributedStatus.key(e.getKey()), new RequirementEvent.Unattributed(e.getKey(), e.getValue(), 0, 0, now));
         }
         if (traceIssues && spans.fullSpanCount() > 0) {
             // Implements: REQ-RUNTIME-003 (errors and exception events of the batch, folded per issue)
             IssueExtractor.Batch errors = IssueExtractor.fromSpans(spans.fullSpans(), record.timestamp());
-            issues.forward(context, errors, record.timestamp());
+            issues.add(out, errors);
         }
+        forward(out.build(), record.timestamp());
         if (journalKeys.size() >= MAX_RECORDS_PER_FLUSH) flush(now);
     }
 
@@ -145,8 +146,9 @@ final class DecodeSpansProcessor implements Processor<byte[], byte[], String, Ro
     private void flush(long now) {
         if (buffer.isEmpty() && journalKeys.isEmpty()) return;
         for (SpanSliceBuffer.Partial partial : buffer.drain()) {
-            forward(partial.requirement(), new RequirementEvent.SlicePartial(partial.sliceStart(), partial.spans()),
-                    partial.timestampMs());
+            // One record per partial, stamped with the newest input record folded into it.
+            forward(new Decoded.Builder().event(partial.requirement(),
+                    new RequirementEvent.SlicePartial(partial.sliceStart(), partial.spans())).build(), partial.timestampMs());
             partialsForwarded.record();
         }
         for (Bytes key : journalKeys) journal.delete(key);
@@ -168,8 +170,8 @@ final class DecodeSpansProcessor implements Processor<byte[], byte[], String, Ro
         return Bytes.wrap(key.array());
     }
 
-    private void forward(String key, RequirementEvent event, long timestamp) {
-        context.forward(new Record<String, Routed>(key, event, timestamp, new RecordHeaders()));
+    private void forward(Decoded decoded, long timestamp) {
+        if (!decoded.isEmpty()) context.forward(new Record<>(null, decoded, timestamp, new RecordHeaders()));
     }
 
     private void deadLetter(Record<byte[], byte[]> record, String reason, Class<?> errorClass) {

@@ -51,7 +51,12 @@ import org.slf4j.LoggerFactory;
  * window is a whole number of slices; data for a slice that a verdict already covered is late: counted,
  * never merged into it.
  */
-final class EvaluateProcessor implements Processor<String, RequirementEvent, String, Emitted> {
+final class EvaluateProcessor implements Processor<String, RequirementEvent, String, Object> {
+    static final String NAME = "evaluate";
+    /** Children, by what they receive: alert changes (alerts topic; intents), status records (status topic). */
+    static final String ALERTS = "alerts";
+    static final String INTENTS = "intents-from-alerts";
+    static final String STATUS = "status";
     static final String TARGETS_STORE = "targets";
     static final String EPISODES_STORE = "alert-episodes";
     static final String TARGET_STATE_STORE = "target-state";
@@ -72,7 +77,8 @@ final class EvaluateProcessor implements Processor<String, RequirementEvent, Str
     private final long graceMs;
     private final long statusIntervalMs;
     private final boolean requireReqTags;
-    private ProcessorContext<String, Emitted> context;
+    private final boolean alertOnDeviation;
+    private ProcessorContext<String, Object> context;
     private RequirementWindows windows;
     private KeyValueStore<String, byte[]> targetStore;
     private KeyValueStore<String, byte[]> episodeStore;
@@ -107,7 +113,8 @@ final class EvaluateProcessor implements Processor<String, RequirementEvent, Str
     /** When a target appeared, and when its data was last seen (event time); for no-data. */
     record TargetState(long appliedAt, long lastSeen) {}
 
-    EvaluateProcessor(long sliceMs, long graceMs, long statusIntervalMs, boolean requireReqTags) {
+    EvaluateProcessor(long sliceMs, long graceMs, long statusIntervalMs, boolean requireReqTags, boolean alertOnDeviation) {
+        this.alertOnDeviation = alertOnDeviation;
         this.sliceMs = sliceMs;
         this.graceMs = graceMs;
         this.statusIntervalMs = statusIntervalMs;
@@ -115,7 +122,7 @@ final class EvaluateProcessor implements Processor<String, RequirementEvent, Str
     }
 
     @Override
-    public void init(ProcessorContext<String, Emitted> context) {
+    public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         windows = new RequirementWindows(sliceMs, context.getStateStore(RequirementWindows.SPAN_SLICES_STORE),
                 context.getStateStore(RequirementWindows.METRIC_SLICES_STORE),
@@ -263,7 +270,7 @@ final class EvaluateProcessor implements Processor<String, RequirementEvent, Str
         lastStatus.remove(targetId);
         lastStatusAt.remove(targetId);
         if (removed != null) {
-            emit(new Record<>(targetId, new Emitted.Status(targetId, null), now));
+            emitStatus(targetId, null, now);
             LOG.info("Target {} removed", targetId);
         }
     }
@@ -338,13 +345,13 @@ final class EvaluateProcessor implements Processor<String, RequirementEvent, Str
         if (status.sameStateAs(lastStatus.get(targetId)) && lastAt != null && now - lastAt < statusIntervalMs) return;
         lastStatus.put(targetId, status);
         lastStatusAt.put(targetId, now);
-        emit(new Record<>(targetId, new Emitted.Status(targetId, status), now));
+        emitStatus(targetId, status, now);
     }
 
     private void publishUnattributed(long now) {
         for (String service : unattributedChanged) {
             String key = UnattributedStatus.key(service);
-            emit(new Record<>(key, new Emitted.Status(key, unattributed.get(service)), now));
+            emitStatus(key, unattributed.get(service), now);
         }
         unattributedChanged.clear();
     }
@@ -357,7 +364,7 @@ final class EvaluateProcessor implements Processor<String, RequirementEvent, Str
 
     private void apply(String episodeKey, AlertLifecycle.Transition transition, long now) {
         for (Alert alert : transition.alerts()) {
-            emit(new Record<>(alert.fingerprint(), new Emitted.AlertChange(alert), now));
+            emitAlert(alert, now);
             alertsPublished.record();
             LOG.info("Alert {} {} {} {} {}: actual {} vs {} {}{} over {} events [{} .. {}){}", alert.status().toUpperCase(),
                     alert.kind(), alert.severity(), alert.targetId(), alert.alertId(), alert.actual(), alert.operator(),
@@ -389,9 +396,18 @@ final class EvaluateProcessor implements Processor<String, RequirementEvent, Str
         return longest;
     }
 
-    private void emit(Record<String, Emitted> record) {
+    /** Every alert change makes (at most) an intent; deviation alerts are published unless alert_on_deviation is off. */
+    private void emitAlert(Alert alert, long now) {
         emitted++;
-        context.forward(record);
+        Record<String, Alert> record = new Record<>(alert.fingerprint(), alert, now);
+        if (alertOnDeviation || !Alert.KIND_DEVIATION.equals(alert.kind())) context.forward(record, ALERTS);
+        context.forward(record, INTENTS);
+    }
+
+    /** A {@link TargetStatus}, an {@link UnattributedStatus}, or {@code null} (a tombstone) for a deleted target. */
+    private void emitStatus(String key, Object status, long now) {
+        emitted++;
+        context.forward(new Record<>(key, status, now), STATUS);
     }
 
     private static byte[] bytes(Object value) {

@@ -9,7 +9,7 @@ import io.homeostat.model.Target;
  * slices) and the targets of a requirement travel together, so one task owns a requirement's slices,
  * targets and alert state, and evaluates each target exactly once.
  */
-public sealed interface RequirementEvent extends Routed {
+public sealed interface RequirementEvent {
 
     /** Spans of the requirement in slice {@code [sliceStart, sliceStart + slice)}, folded. */
     record SlicePartial(long sliceStart, SpanAggregate spans) implements RequirementEvent {}

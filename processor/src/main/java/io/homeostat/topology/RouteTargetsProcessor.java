@@ -19,11 +19,11 @@ import org.slf4j.LoggerFactory;
  * previous version stays active). A tombstone carries no requirement, so this processor remembers, per
  * target id, where the target was sent ({@link #ROUTES_STORE}).
  */
-final class RouteTargetsProcessor implements Processor<byte[], byte[], String, Routed> {
+final class RouteTargetsProcessor implements Processor<byte[], byte[], String, Decoded> {
     static final String ROUTES_STORE = "target-routes";
     private static final Logger LOG = LoggerFactory.getLogger(RouteTargetsProcessor.class);
 
-    private ProcessorContext<String, Routed> context;
+    private ProcessorContext<String, Decoded> context;
     private KeyValueStore<String, String> routes;
     private TaskMetrics metrics;
     private Sensor applied;
@@ -31,7 +31,7 @@ final class RouteTargetsProcessor implements Processor<byte[], byte[], String, R
     private Sensor rejected;
 
     @Override
-    public void init(ProcessorContext<String, Routed> context) {
+    public void init(ProcessorContext<String, Decoded> context) {
         this.context = context;
         this.routes = context.getStateStore(ROUTES_STORE);
         this.metrics = new TaskMetrics(context);
@@ -74,7 +74,8 @@ final class RouteTargetsProcessor implements Processor<byte[], byte[], String, R
     }
 
     private void forward(String requirement, RequirementEvent event, long timestamp) {
-        context.forward(new Record<String, Routed>(requirement, event, timestamp, new RecordHeaders()));
+        context.forward(new Record<>(null, new Decoded.Builder().event(requirement, event).build(), timestamp,
+                new RecordHeaders()));
     }
 
     private void reject(Record<byte[], byte[]> record, String reason) {

@@ -28,12 +28,16 @@ import org.slf4j.LoggerFactory;
  * intent once, and on a wall-clock punctuator resolves issues that have been quiet for the quiet period
  * and forgets resolved ones after the retention. Wall clock, because stream time stops when errors do.
  */
-final class TrackIssuesProcessor implements Processor<String, IssuePartial, String, IssueOutput> {
+final class TrackIssuesProcessor implements Processor<String, IssuePartial, String, Object> {
+    static final String NAME = "track-issues";
+    /** Children: issue records (issues topic) and their intents (intents topic). */
+    static final String ISSUES = "issues";
+    static final String INTENTS = "issue-intents";
     static final String ISSUES_STORE = "production-issues";
     private static final Logger LOG = LoggerFactory.getLogger(TrackIssuesProcessor.class);
 
     private final RuntimeSettings settings;
-    private ProcessorContext<String, IssueOutput> context;
+    private ProcessorContext<String, Object> context;
     private KeyValueStore<String, byte[]> store;
     /** What the punctuator needs of each issue, mirrored from the store (the truth on restore). */
     private final Map<String, Activity> activity = new HashMap<>();
@@ -52,7 +56,7 @@ final class TrackIssuesProcessor implements Processor<String, IssuePartial, Stri
     }
 
     @Override
-    public void init(ProcessorContext<String, IssueOutput> context) {
+    public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         store = context.getStateStore(ISSUES_STORE);
         metrics = new TaskMetrics(context);
@@ -115,12 +119,12 @@ final class TrackIssuesProcessor implements Processor<String, IssuePartial, Stri
         activity.put(issueId, Activity.of(transition.state()));
         // The intent first: the issue record names it.
         for (FeedbackIntent intent : transition.intents()) {
-            context.forward(new Record<>(intent.intentId(), new IssueOutput.Intent(intent), now));
+            context.forward(new Record<>(intent.intentId(), intent, now), INTENTS);
             intentsPublished.record();
             LOG.info("Intent {} {} for issue {}: {}", intent.intentId(), intent.priority(), issueId, intent.description());
         }
         for (ProductionIssue issue : transition.issues()) {
-            context.forward(new Record<>(issue.issueId(), new IssueOutput.Issue(issue), now));
+            context.forward(new Record<>(issue.issueId(), issue, now), ISSUES);
             issuesPublished.record();
             LOG.info("Issue {} {} {} {}: {} occurrences, {} ({}: {})", issue.issueId(), issue.status().toUpperCase(),
                     issue.severity(), issue.requirement(), issue.occurrences(), issue.impact(), issue.errorType(),
