@@ -1,5 +1,6 @@
 package io.homeostat.topology;
 
+import io.homeostat.evaluate.RequirementEvent;
 import io.homeostat.model.UnattributedStatus;
 import io.homeostat.otlp.OtlpDecodeException;
 import io.homeostat.otlp.OtlpDecoder;

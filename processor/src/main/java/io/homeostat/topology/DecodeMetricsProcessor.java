@@ -1,6 +1,7 @@
 package io.homeostat.topology;
 
 import io.homeostat.aggregate.MetricBatchAggregator;
+import io.homeostat.evaluate.RequirementEvent;
 import io.homeostat.model.Timestamps;
 import io.homeostat.model.UnattributedStatus;
 import io.homeostat.otlp.OtlpDecodeException;

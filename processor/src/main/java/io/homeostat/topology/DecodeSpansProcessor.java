@@ -3,6 +3,7 @@ package io.homeostat.topology;
 import io.homeostat.aggregate.SpanFolder;
 import io.homeostat.aggregate.SpanJournal;
 import io.homeostat.aggregate.SpanSliceBuffer;
+import io.homeostat.evaluate.RequirementEvent;
 import io.homeostat.model.Timestamps;
 import io.homeostat.model.UnattributedStatus;
 import io.homeostat.otlp.OtlpDecodeException;

@@ -1,5 +1,6 @@
 package io.homeostat.topology;
 
+import io.homeostat.evaluate.RequirementEvent;
 import io.homeostat.issues.IssuePartial;
 import java.util.ArrayList;
 import java.util.List;

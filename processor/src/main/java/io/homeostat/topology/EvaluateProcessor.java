@@ -6,6 +6,7 @@ import io.homeostat.aggregate.MetricPartial;
 import io.homeostat.evaluate.AlertLifecycle;
 import io.homeostat.evaluate.Episode;
 import io.homeostat.evaluate.Evaluator;
+import io.homeostat.evaluate.RequirementEvent;
 import io.homeostat.evaluate.TargetMeasurer;
 import io.homeostat.evaluate.Verdict;
 import io.homeostat.evaluate.WindowData;

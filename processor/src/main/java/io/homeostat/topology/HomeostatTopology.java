@@ -1,5 +1,6 @@
 package io.homeostat.topology;
 
+import io.homeostat.evaluate.RequirementEvent;
 import io.homeostat.issues.IssuePartial;
 import io.homeostat.model.Alert;
 import io.homeostat.model.FeedbackIntent;

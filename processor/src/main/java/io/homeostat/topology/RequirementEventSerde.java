@@ -2,6 +2,7 @@ package io.homeostat.topology;
 
 import io.homeostat.aggregate.MetricCodec;
 import io.homeostat.aggregate.SpanAggregateCodec;
+import io.homeostat.evaluate.RequirementEvent;
 import io.homeostat.model.InvalidTargetException;
 import io.homeostat.model.Json;
 import io.homeostat.model.TargetParser;

@@ -1,5 +1,6 @@
 package io.homeostat.topology;
 
+import io.homeostat.evaluate.RequirementEvent;
 import io.homeostat.model.InvalidTargetException;
 import io.homeostat.model.Target;
 import io.homeostat.model.TargetParser;

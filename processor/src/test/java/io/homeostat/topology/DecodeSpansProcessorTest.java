@@ -7,6 +7,7 @@ import io.homeostat.aggregate.SliceKey;
 import io.homeostat.aggregate.SpanAggregate;
 import io.homeostat.aggregate.SpanAggregateCodec;
 import io.homeostat.aggregate.SpanBatchAggregator;
+import io.homeostat.evaluate.RequirementEvent;
 import io.homeostat.otlp.OtlpDecoder;
 import io.homeostat.otlp.OtlpEncoding;
 import io.homeostat.testing.SdkSpans;

@@ -10,6 +10,7 @@ import io.homeostat.aggregate.SpanAggregateCodec;
 import io.homeostat.aggregate.SpanJournal;
 import io.homeostat.aggregate.SpanSliceBuffer;
 import io.homeostat.evaluate.Episode;
+import io.homeostat.evaluate.RequirementEvent;
 import io.homeostat.model.Json;
 import io.homeostat.model.TargetParser;
 import io.homeostat.model.UnattributedStatus;

@@ -1,4 +1,4 @@
-package io.homeostat.topology;
+package io.homeostat.evaluate;
 
 import io.homeostat.aggregate.MetricPartial;
 import io.homeostat.aggregate.SpanAggregate;
