@@ -7,6 +7,7 @@ import io.homeostat.aggregate.MetricCodec;
 import io.homeostat.aggregate.MetricPartial;
 import io.homeostat.aggregate.SpanAggregate;
 import io.homeostat.aggregate.SpanAggregateCodec;
+import io.homeostat.evaluate.SliceData;
 import io.homeostat.evaluate.WindowData;
 import io.homeostat.model.MetricRef;
 import java.nio.ByteBuffer;
@@ -24,7 +25,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * The data side of a requirement task's state: span slices, metric slices (delta form, per series) and
  * the last point of every cumulative series, in three changelogged stores.
  */
-final class RequirementWindows {
+final class RequirementWindows implements SliceData {
     static final String SPAN_SLICES_STORE = "requirement-slices";
     static final String METRIC_SLICES_STORE = "metric-slices";
     static final String SERIES_STORE = "metric-series";
@@ -42,7 +43,8 @@ final class RequirementWindows {
         this.series = series;
     }
 
-    void addSpans(String requirement, long sliceStart, SpanAggregate spans) {
+    @Override
+    public void addSpans(String requirement, long sliceStart, SpanAggregate spans) {
         Bytes key = SliceStoreKeys.key(requirement, sliceStart);
         byte[] existing = spanSlices.get(key);
         SpanAggregate merged = spans;
@@ -53,7 +55,8 @@ final class RequirementWindows {
         spanSlices.put(key, SpanAggregateCodec.encode(merged));
     }
 
-    void addMetric(String requirement, String metric, SortedMap<String, String> attributes, long sliceStart,
+    @Override
+    public void addMetric(String requirement, String metric, SortedMap<String, String> attributes, long sliceStart,
                    MetricAggregate delta) {
         Bytes key = SliceStoreKeys.metricKey(requirement, metric, sliceStart, MetricPartial.attributesId(attributes));
         byte[] existing = metricSlices.get(key);
@@ -70,7 +73,8 @@ final class RequirementWindows {
      * Turns a series' cumulative points into increases against its stored previous point, and stores the
      * newest point. Duplicates and out-of-order points are skipped (counted in the result).
      */
-    CumulativeSeries.Advance increases(String requirement, MetricPartial partial, long nowMs) {
+    @Override
+    public CumulativeSeries.Advance increases(String requirement, MetricPartial partial, long nowMs) {
         Bytes key = SliceStoreKeys.seriesKey(requirement, partial.metric(), partial.seriesId());
         MetricPartial.Shape shape = partial.cumulative().shape();
         MessageLite previous = null;
@@ -99,7 +103,8 @@ final class RequirementWindows {
     }
 
     /** The requirement's data in {@code [from, to)}, merged lazily and once per metric reference. */
-    WindowData window(String requirement, long from, long to) {
+    @Override
+    public WindowData window(String requirement, long from, long to) {
         return new WindowData() {
             private Windowed<SpanAggregate> spans;
             private final Map<MetricRef, Optional<Windowed<MetricAggregate>>> metrics = new HashMap<>();
@@ -151,7 +156,8 @@ final class RequirementWindows {
     }
 
     /** Drops slices older than {@code cutoff} (event time) and series untouched since {@code seriesCutoffWall}. */
-    void purge(long cutoff, long seriesCutoffWall) {
+    @Override
+    public void purge(long cutoff, long seriesCutoffWall) {
         deleteWhere(spanSlices, key -> SliceStoreKeys.sliceStart(key) < cutoff);
         deleteWhere(metricSlices, key -> SliceStoreKeys.metricSliceStart(key) < cutoff);
         if (seriesCutoffWall != Long.MIN_VALUE) {
