@@ -116,6 +116,27 @@ public final class AlertLifecycle {
         return new Transition(null, List.of(resolved(episode.lastAlert(), null, now, Alert.RESOLVED_TARGET_DELETED)));
     }
 
+    /**
+     * The resolve of an alert whose episode was lost (its stored value unreadable): the fingerprint is
+     * reconstructed from the target id and labels (and kind); when it started is unknown, so {@code starts_at}
+     * is the epoch and the alert id {@code <fingerprint>-0}.
+     *
+     * @param verdict the window just judged, or {@code null} (no-data, a deleted target)
+     */
+    public static Alert resolvedLost(String targetId, Target target, String kind, Verdict verdict, long windowStart,
+                                     long windowEnd, long now, String reason) {
+        String fingerprint = Fingerprints.alert(targetId, target.labels(), kind);
+        boolean measured = verdict != null && verdict.actual() != null;
+        return new Alert(fingerprint, Fingerprints.alertId(fingerprint, 0), Alert.RESOLVED, kind, targetId,
+                target.requirement(), target.metric(), target.operator().code(), target.target(), target.alertThreshold(),
+                measured ? verdict.actual() : null, measured ? verdict.goodRatio() : null,
+                measured ? verdict.deviationPercent() : null,
+                Alert.KIND_NO_DATA.equals(kind) ? NO_DATA_SEVERITY : null, verdict == null ? 0 : verdict.events(),
+                Timestamps.format(windowStart), Timestamps.format(windowEnd), Timestamps.format(0), Timestamps.format(now),
+                Timestamps.format(now), reason, target.description(), target.constraint(), target.businessRules(),
+                target.labels(), target.annotations(), measured ? verdict.sampleTraceIds() : List.of());
+    }
+
     private static Episode fire(String targetId, Target target, Verdict verdict, String fingerprint, long now,
                                 List<Alert> alerts) {
         Alert alert = firing(targetId, target, verdict, fingerprint, now, now);

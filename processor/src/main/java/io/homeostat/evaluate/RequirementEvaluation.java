@@ -10,6 +10,7 @@ import io.homeostat.model.Timestamps;
 import io.homeostat.model.UnattributedStatus;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -133,9 +134,17 @@ public final class RequirementEvaluation implements RequirementEvent.Handler {
     public void targetDelete(RequirementEvent.TargetDelete delete, long now) {
         String targetId = delete.targetId();
         Target removed = state.targets().remove(targetId);
-        apply(targetId, AlertLifecycle.deleted(state.episodes().get(targetId), now), now);
         String noData = Episodes.noDataKey(targetId);
-        apply(noData, AlertLifecycle.deleted(state.episodes().get(noData), now), now);
+        AlertLifecycle.Transition deviation = AlertLifecycle.deleted(state.episodes().get(targetId), now);
+        AlertLifecycle.Transition silence = AlertLifecycle.deleted(state.episodes().get(noData), now);
+        if (removed != null) {
+            deviation = resolveIfLost(targetId, deviation, removed, Alert.KIND_DEVIATION, null, now, now, now,
+                    Alert.RESOLVED_TARGET_DELETED);
+            silence = resolveIfLost(noData, silence, removed, Alert.KIND_NO_DATA, null, now, now, now,
+                    Alert.RESOLVED_TARGET_DELETED);
+        }
+        apply(targetId, deviation, now);
+        apply(noData, silence, now);
         state.activity().remove(targetId);
         statuses.forget(targetId);
         if (removed != null) {
@@ -169,12 +178,26 @@ public final class RequirementEvaluation implements RequirementEvent.Handler {
                 k -> state.slices().window(target.requirement(), windowStart, windowEnd));
         TargetMeasurer.Result measured = TargetMeasurer.measure(target, data, Duration.ofMillis(windowMs));
         Verdict verdict = Evaluator.judge(target, measured.measurement(), windowStart, windowEnd);
-        apply(targetId, AlertLifecycle.next(targetId, target, verdict, state.episodes().get(targetId), now), now);
+        AlertLifecycle.Transition deviation = AlertLifecycle.next(targetId, target, verdict,
+                state.episodes().get(targetId), now);
+        String metReason = switch (verdict.state()) {
+            case OK -> Alert.RESOLVED_TARGET_MET;
+            case NO_EVENTS -> Alert.RESOLVED_NO_EVENTS;
+            default -> null; // still failing, or not enough data to say: unknown a while longer
+        };
+        if (metReason != null) {
+            deviation = resolveIfLost(targetId, deviation, target, Alert.KIND_DEVIATION, verdict, windowStart, windowEnd,
+                    now, metReason);
+        }
+        apply(targetId, deviation, now);
 
         long silentSince = state.activity().silentSince(targetId, measured.latestSliceEnd(), now);
         String noDataKey = Episodes.noDataKey(targetId);
-        apply(noDataKey, AlertLifecycle.nextNoData(targetId, target, silentSince, windowEnd, windowStart,
-                verdict.events(), state.episodes().get(noDataKey), now), now);
+        AlertLifecycle.Transition silence = AlertLifecycle.nextNoData(targetId, target, silentSince, windowEnd,
+                windowStart, verdict.events(), state.episodes().get(noDataKey), now);
+        silence = resolveIfLost(noDataKey, silence, target, Alert.KIND_NO_DATA, null, silentSince, windowEnd, now,
+                target.notifyNoData() ? Alert.RESOLVED_DATA_RETURNED : Alert.RESOLVED_NO_DATA_OFF);
+        apply(noDataKey, silence, now);
 
         TargetStatus status = status(targetId, target, verdict, now);
         if (statuses.publish(targetId, status, now)) output.status(targetId, status, now);
@@ -201,6 +224,22 @@ public final class RequirementEvaluation implements RequirementEvent.Handler {
                 clock.late(target.requirement()));
     }
 
+    /**
+     * A lost episode ({@link Episodes#markLost}) whose target is now healthy (or deleted) gets a resolve for
+     * its reconstructed fingerprint, so that an alert firing downstream does not fire forever. A transition
+     * that publishes an alert anyway (the target fails again: a new firing alert, same fingerprint) needs none.
+     */
+    private AlertLifecycle.Transition resolveIfLost(String key, AlertLifecycle.Transition transition, Target target,
+                                                    String kind, Verdict verdict, long windowStart, long windowEnd,
+                                                    long now, String reason) {
+        if (!state.episodes().lost(key) || !transition.alerts().isEmpty()) return transition;
+        Alert resolve = AlertLifecycle.resolvedLost(Episodes.targetId(key), target, kind, verdict, windowStart, windowEnd,
+                now, reason);
+        LOG.warn("Alert episode {} was lost with its stored state; publishing a resolve for its fingerprint {} ({})", key,
+                resolve.fingerprint(), reason);
+        return new AlertLifecycle.Transition(transition.episode(), List.of(resolve));
+    }
+
     private void apply(String episodeKey, AlertLifecycle.Transition transition, long now) {
         for (Alert alert : transition.alerts()) {
             output.alert(alert, now);
@@ -211,6 +250,7 @@ public final class RequirementEvaluation implements RequirementEvent.Handler {
                     alert.resolvedReason() == null ? "" : " (" + alert.resolvedReason() + ")");
         }
         state.episodes().set(episodeKey, transition.episode());
+        if (!transition.alerts().isEmpty()) state.episodes().recovered(episodeKey);
     }
 
     /** A window is a whole number of slices, rounded up. */

@@ -1,20 +1,15 @@
 package io.homeostat.topology;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import io.homeostat.evaluate.Episode;
 import io.homeostat.evaluate.Episodes;
 import io.homeostat.evaluate.RequirementEvaluation;
 import io.homeostat.evaluate.RequirementEvent;
+import io.homeostat.evaluate.StateCodec;
 import io.homeostat.evaluate.StateWriter;
 import io.homeostat.evaluate.TargetActivity;
 import io.homeostat.evaluate.TargetRegistry;
 import io.homeostat.evaluate.UnattributedCounts;
 import io.homeostat.model.Alert;
-import io.homeostat.model.InvalidTargetException;
-import io.homeostat.model.Json;
-import io.homeostat.model.Target;
-import io.homeostat.model.TargetParser;
-import io.homeostat.model.UnattributedStatus;
 import java.time.Duration;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
@@ -48,6 +43,7 @@ final class EvaluateProcessor implements Processor<String, RequirementEvent, Str
     static final String UNATTRIBUTED_STORE = "unattributed-counts";
     static final String[] STORES = {RequirementWindows.SPAN_SLICES_STORE, RequirementWindows.METRIC_SLICES_STORE,
         RequirementWindows.SERIES_STORE, TARGETS_STORE, EPISODES_STORE, TARGET_STATE_STORE, UNATTRIBUTED_STORE};
+
     private static final Logger LOG = LoggerFactory.getLogger(EvaluateProcessor.class);
 
     private final long sliceMs;
@@ -82,22 +78,31 @@ final class EvaluateProcessor implements Processor<String, RequirementEvent, Str
                 "Cumulative metric points no newer than their series' previous point (duplicates, out of order)");
         alertsPublished = metrics.counter("alerts-published", "Alert records published (firing, severity change, resolved)");
 
+        UnreadableState unreadable = new UnreadableState(metrics);
         KeyValueStore<String, byte[]> targetStore = context.getStateStore(TARGETS_STORE);
         KeyValueStore<String, byte[]> episodeStore = context.getStateStore(EPISODES_STORE);
         KeyValueStore<String, byte[]> activityStore = context.getStateStore(TARGET_STATE_STORE);
         KeyValueStore<String, byte[]> unattributedStore = context.getStateStore(UNATTRIBUTED_STORE);
-        TargetRegistry targets = new TargetRegistry(writer(targetStore, target -> json(target.toJson())));
-        Episodes episodes = new Episodes(writer(episodeStore, EvaluateProcessor::json));
-        TargetActivity activity = new TargetActivity(writer(activityStore, EvaluateProcessor::json));
-        UnattributedCounts unattributed = new UnattributedCounts(writer(unattributedStore, EvaluateProcessor::json));
-        restoreTargets(targetStore, targets);
-        restore(episodeStore, Episode.class, episodes::restore);
-        restore(activityStore, TargetActivity.State.class, activity::restore);
-        restore(unattributedStore, UnattributedStatus.class, unattributed::restore);
+        TargetRegistry targets = new TargetRegistry(writer(targetStore, StateCodec::encode));
+        Episodes episodes = new Episodes(writer(episodeStore, StateCodec::encode));
+        TargetActivity activity = new TargetActivity(writer(activityStore, StateCodec::encode));
+        UnattributedCounts unattributed = new UnattributedCounts(writer(unattributedStore, StateCodec::encode));
+        // What becomes of a value that cannot be read is each part's own answer.
+        restore(targetStore, StateCodec::decodeTarget, targets::restore, (key, e) -> unreadable.report(TARGETS_STORE, key, e,
+                "the target is inactive until it is applied again on the targets topic"));
+        restore(episodeStore, StateCodec::decodeEpisode, episodes::restore, (key, e) -> {
+            unreadable.report(EPISODES_STORE, key, e, "the episode is unknown: a firing alert resolves when its target is "
+                    + "met again, or fires anew while it fails");
+            episodes.markLost(key);
+        });
+        restore(activityStore, StateCodec::decodeActivity, activity::restore, (key, e) -> unreadable.report(
+                TARGET_STATE_STORE, key, e, "no-data counts the target's silence from its next evaluation"));
+        restore(unattributedStore, StateCodec::decodeUnattributed, unattributed::restore, (key, e) -> unreadable.report(
+                UNATTRIBUTED_STORE, key, e, "the service's counts start over"));
 
         RequirementWindows slices = new RequirementWindows(sliceMs, context.getStateStore(RequirementWindows.SPAN_SLICES_STORE),
                 context.getStateStore(RequirementWindows.METRIC_SLICES_STORE),
-                context.getStateStore(RequirementWindows.SERIES_STORE));
+                context.getStateStore(RequirementWindows.SERIES_STORE), unreadable);
         RequirementEvaluation.Counters counters = new RequirementEvaluation.Counters() {
             @Override
             public void lateEvents(long events) {
@@ -173,38 +178,21 @@ final class EvaluateProcessor implements Processor<String, RequirementEvent, Str
         };
     }
 
-    private static void restoreTargets(KeyValueStore<String, byte[]> store, TargetRegistry into) {
+    /** Hands each readable value of {@code store} to {@code into}, and each unreadable one to {@code onUnreadable}. */
+    private static <V> void restore(KeyValueStore<String, byte[]> store, Function<byte[], V> decode,
+                                    BiConsumer<String, V> into, BiConsumer<String, RuntimeException> onUnreadable) {
         try (KeyValueIterator<String, byte[]> it = store.all()) {
             while (it.hasNext()) {
                 KeyValue<String, byte[]> entry = it.next();
+                V value;
                 try {
-                    into.restore(entry.key, TargetParser.parse(entry.value));
-                } catch (InvalidTargetException e) {
-                    LOG.error("Stored target {} no longer parses and is skipped: {}", entry.key, e.getMessage());
+                    value = decode.apply(entry.value);
+                } catch (IllegalArgumentException e) {
+                    onUnreadable.accept(entry.key, e);
+                    continue;
                 }
+                into.accept(entry.key, value);
             }
-        }
-    }
-
-    private static <T> void restore(KeyValueStore<String, byte[]> store, Class<T> type, BiConsumer<String, T> into) {
-        try (KeyValueIterator<String, byte[]> it = store.all()) {
-            while (it.hasNext()) {
-                KeyValue<String, byte[]> entry = it.next();
-                try {
-                    into.accept(entry.key, Json.MAPPER.readValue(entry.value, type));
-                } catch (java.io.IOException e) {
-                    LOG.error("Stored {} of {} is unreadable and is dropped: {}", type.getSimpleName(), entry.key,
-                            e.getMessage());
-                }
-            }
-        }
-    }
-
-    private static byte[] json(Object value) {
-        try {
-            return Json.MAPPER.writeValueAsBytes(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName(), e);
         }
     }
 

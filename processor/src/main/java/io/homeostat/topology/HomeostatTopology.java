@@ -119,7 +119,7 @@ public final class HomeostatTopology {
     /** The stores of the DSL's processors (the alert-intents store is added beside its processor). */
     private static void addStores(StreamsBuilder builder) {
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(RouteTargetsProcessor.ROUTES_STORE), Serdes.String(), Serdes.String()));
+                Stores.persistentKeyValueStore(RouteTargetsProcessor.ROUTES_STORE), Serdes.String(), Serdes.ByteArray()));
         for (String name : new String[] {RequirementWindows.SPAN_SLICES_STORE, RequirementWindows.METRIC_SLICES_STORE,
                 RequirementWindows.SERIES_STORE}) {
             // Cached: a slice gets a partial from every decode task at every flush; the record cache folds them

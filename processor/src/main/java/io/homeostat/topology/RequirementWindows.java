@@ -10,7 +10,6 @@ import io.homeostat.aggregate.SpanAggregateCodec;
 import io.homeostat.evaluate.SliceData;
 import io.homeostat.evaluate.WindowData;
 import io.homeostat.model.MetricRef;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -34,9 +33,11 @@ final class RequirementWindows implements SliceData {
     private final KeyValueStore<Bytes, byte[]> spanSlices;
     private final KeyValueStore<Bytes, byte[]> metricSlices;
     private final KeyValueStore<Bytes, byte[]> series;
+    private final UnreadableState unreadable;
 
     RequirementWindows(long sliceMs, KeyValueStore<Bytes, byte[]> spanSlices, KeyValueStore<Bytes, byte[]> metricSlices,
-                       KeyValueStore<Bytes, byte[]> series) {
+                       KeyValueStore<Bytes, byte[]> series, UnreadableState unreadable) {
+        this.unreadable = unreadable;
         this.sliceMs = sliceMs;
         this.spanSlices = spanSlices;
         this.metricSlices = metricSlices;
@@ -49,8 +50,13 @@ final class RequirementWindows implements SliceData {
         byte[] existing = spanSlices.get(key);
         SpanAggregate merged = spans;
         if (existing != null) {
-            merged = SpanAggregateCodec.decode(existing);
-            merged.merge(spans);
+            try {
+                merged = SpanAggregateCodec.decode(existing);
+                merged.merge(spans);
+            } catch (IllegalArgumentException e) {
+                unreadable.report(SPAN_SLICES_STORE, key, e, "the slice starts over from this partial");
+                merged = spans;
+            }
         }
         spanSlices.put(key, SpanAggregateCodec.encode(merged));
     }
@@ -62,9 +68,17 @@ final class RequirementWindows implements SliceData {
         byte[] existing = metricSlices.get(key);
         MetricAggregate merged = delta;
         if (existing != null) {
-            MetricCodec.SeriesSlice stored = MetricCodec.decodeSeriesSlice(existing);
-            if (stored.aggregate().kind() != delta.kind()) return; // a metric changing type mid-slice: keep the first
-            merged = stored.aggregate().merge(delta);
+            MetricCodec.SeriesSlice stored;
+            try {
+                stored = MetricCodec.decodeSeriesSlice(existing);
+            } catch (IllegalArgumentException e) {
+                unreadable.report(METRIC_SLICES_STORE, key, e, "the slice starts over from this partial");
+                stored = null;
+            }
+            if (stored != null) {
+                if (stored.aggregate().kind() != delta.kind()) return; // a metric changing type mid-slice: keep the first
+                merged = stored.aggregate().merge(delta);
+            }
         }
         metricSlices.put(key, MetricCodec.encode(new MetricCodec.SeriesSlice(attributes, merged)));
     }
@@ -80,24 +94,18 @@ final class RequirementWindows implements SliceData {
         MessageLite previous = null;
         byte[] stored = series.get(key);
         if (stored != null) {
-            ByteBuffer in = ByteBuffer.wrap(stored);
-            MetricPartial.Shape storedShape = MetricPartial.Shape.values()[in.get()];
-            in.getLong(); // last update, wall time
-            if (storedShape == shape) {
-                byte[] point = new byte[in.remaining()];
-                in.get(point);
-                try {
-                    previous = MetricCodec.parsePoint(shape, point);
-                } catch (java.io.IOException e) {
-                    previous = null; // unreadable: start the series over from this point
-                }
+            try {
+                MetricCodec.SeriesPoint point = MetricCodec.decodeSeriesPoint(stored);
+                if (point.shape() == shape) previous = MetricCodec.parsePoint(shape, point.point());
+            } catch (java.io.IOException | IllegalArgumentException e) {
+                // Unreadable: the series starts over from this point (its next point is a new baseline).
+                unreadable.report(SERIES_STORE, key, e, "the series starts over from this point");
+                previous = null;
             }
         }
         CumulativeSeries.Advance advance = CumulativeSeries.advance(shape, previous, partial.cumulative().points(), sliceMs);
         if (advance.latest() != null) {
-            byte[] point = advance.latest().toByteArray();
-            series.put(key, ByteBuffer.allocate(1 + 8 + point.length).put((byte) shape.ordinal()).putLong(nowMs)
-                    .put(point).array());
+            series.put(key, MetricCodec.encode(new MetricCodec.SeriesPoint(shape, nowMs, advance.latest().toByteArray())));
         }
         return advance;
     }
@@ -129,7 +137,13 @@ final class RequirementWindows implements SliceData {
                 SliceStoreKeys.key(requirement, to - 1))) {
             while (it.hasNext()) {
                 var entry = it.next();
-                SpanAggregate slice = SpanAggregateCodec.decode(entry.value);
+                SpanAggregate slice;
+                try {
+                    slice = SpanAggregateCodec.decode(entry.value);
+                } catch (IllegalArgumentException e) {
+                    unreadable.report(SPAN_SLICES_STORE, entry.key, e, "the slice is left out of the window");
+                    continue;
+                }
                 if (slice.count() > 0) latest = Math.max(latest, SliceStoreKeys.sliceStart(entry.key) + sliceMs);
                 window.merge(slice);
             }
@@ -145,7 +159,13 @@ final class RequirementWindows implements SliceData {
                 SliceStoreKeys.metricKey(requirement, ref.metric(), to - 1, -1L))) {
             while (it.hasNext()) {
                 var entry = it.next();
-                MetricCodec.SeriesSlice slice = MetricCodec.decodeSeriesSlice(entry.value);
+                MetricCodec.SeriesSlice slice;
+                try {
+                    slice = MetricCodec.decodeSeriesSlice(entry.value);
+                } catch (IllegalArgumentException e) {
+                    unreadable.report(METRIC_SLICES_STORE, entry.key, e, "the slice is left out of the window");
+                    continue;
+                }
                 if (!ref.matches(slice.attributes())) continue;
                 if (window != null && window.kind() != slice.aggregate().kind()) continue;
                 window = window == null ? slice.aggregate() : window.merge(slice.aggregate());
@@ -165,7 +185,14 @@ final class RequirementWindows implements SliceData {
             try (KeyValueIterator<Bytes, byte[]> it = series.all()) {
                 while (it.hasNext()) {
                     var entry = it.next();
-                    if (ByteBuffer.wrap(entry.value, 1, 8).getLong() < seriesCutoffWall) stale.add(entry.key);
+                    long updatedAt;
+                    try {
+                        updatedAt = MetricCodec.decodeSeriesPoint(entry.value).updatedAtMs();
+                    } catch (IllegalArgumentException e) {
+                        unreadable.report(SERIES_STORE, entry.key, e, "the series is forgotten (its next point is a baseline)");
+                        updatedAt = Long.MIN_VALUE;
+                    }
+                    if (updatedAt < seriesCutoffWall) stale.add(entry.key);
                 }
             }
             stale.forEach(series::delete);

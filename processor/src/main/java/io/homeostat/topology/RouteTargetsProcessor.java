@@ -25,7 +25,8 @@ final class RouteTargetsProcessor implements Processor<byte[], byte[], String, D
     private static final Logger LOG = LoggerFactory.getLogger(RouteTargetsProcessor.class);
 
     private ProcessorContext<String, Decoded> context;
-    private KeyValueStore<String, String> routes;
+    private KeyValueStore<String, byte[]> routes;
+    private UnreadableState unreadable;
     private TaskMetrics metrics;
     private Sensor applied;
     private Sensor deleted;
@@ -39,6 +40,7 @@ final class RouteTargetsProcessor implements Processor<byte[], byte[], String, D
         applied = metrics.counter("targets-applied", "Valid targets created or changed");
         deleted = metrics.counter("targets-deleted", "Targets deleted by a tombstone");
         rejected = metrics.counter("targets-dead-lettered", "Invalid targets sent to the dead-letter topic");
+        unreadable = new UnreadableState(metrics);
     }
 
     @Override
@@ -48,7 +50,7 @@ final class RouteTargetsProcessor implements Processor<byte[], byte[], String, D
             return;
         }
         String targetId = new String(record.key(), StandardCharsets.UTF_8);
-        String previousRequirement = routes.get(targetId);
+        String previousRequirement = route(targetId);
         if (record.value() == null) {
             if (previousRequirement != null) {
                 routes.delete(targetId);
@@ -69,9 +71,21 @@ final class RouteTargetsProcessor implements Processor<byte[], byte[], String, D
         if (previousRequirement != null && !previousRequirement.equals(target.requirement())) {
             forward(previousRequirement, new RequirementEvent.TargetDelete(targetId), record.timestamp());
         }
-        routes.put(targetId, target.requirement());
+        routes.put(targetId, TargetRoutes.encode(target.requirement()));
         forward(target.requirement(), new RequirementEvent.TargetUpsert(targetId, target), record.timestamp());
         applied.record();
+    }
+
+    /** Where the target was sent last, or {@code null}. */
+    private String route(String targetId) {
+        byte[] stored = routes.get(targetId);
+        if (stored == null) return null;
+        try {
+            return TargetRoutes.decode(stored);
+        } catch (IllegalArgumentException e) {
+            unreadable.report(ROUTES_STORE, targetId, e, "the target is routed as new (a tombstone for it is ignored)");
+            return null;
+        }
     }
 
     private void forward(String requirement, RequirementEvent event, long timestamp) {

@@ -5,7 +5,7 @@ import io.homeostat.model.ProductionIssue;
 import io.homeostat.issues.IssuePartial;
 import io.homeostat.issues.IssueState;
 import io.homeostat.issues.IssueTracker;
-import io.homeostat.issues.TraceCodec;
+import io.homeostat.issues.IssueCodec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -44,6 +44,7 @@ final class TrackIssuesProcessor implements Processor<String, IssuePartial, Stri
     private TaskMetrics metrics;
     private Sensor issuesPublished;
     private Sensor intentsPublished;
+    private UnreadableState unreadable;
 
     private record Activity(boolean open, long lastArrivalMs, long resolvedAtMs) {
         static Activity of(IssueState state) {
@@ -62,6 +63,7 @@ final class TrackIssuesProcessor implements Processor<String, IssuePartial, Stri
         metrics = new TaskMetrics(context);
         issuesPublished = metrics.counter("issues-published", "Production issue records published (opened, changed, resolved)");
         intentsPublished = metrics.counter("issue-intents-published", "Feedback intents published for production issues");
+        unreadable = new UnreadableState(metrics);
         try (KeyValueIterator<String, byte[]> it = store.all()) {
             while (it.hasNext()) {
                 KeyValue<String, byte[]> entry = it.next();
@@ -103,19 +105,18 @@ final class TrackIssuesProcessor implements Processor<String, IssuePartial, Stri
     }
 
     /** The stored state, or {@code null} when there is none or it is unreadable (then the issue starts afresh). */
-    private static IssueState decode(String issueId, byte[] stored) {
+    private IssueState decode(String issueId, byte[] stored) {
         if (stored == null) return null;
         try {
-            return TraceCodec.decodeState(stored);
+            return IssueCodec.decodeState(stored);
         } catch (IllegalArgumentException e) {
-            LOG.error("Stored state of issue {} is unreadable and is dropped; the issue starts afresh: {}", issueId,
-                    e.getMessage());
+            unreadable.report(ISSUES_STORE, issueId, e, "the issue starts afresh at its next occurrence");
             return null;
         }
     }
 
     private void apply(String issueId, IssueTracker.Transition transition, long now) {
-        store.put(issueId, TraceCodec.encode(transition.state()));
+        store.put(issueId, IssueCodec.encode(transition.state()));
         activity.put(issueId, Activity.of(transition.state()));
         // The intent first: the issue record names it.
         for (FeedbackIntent intent : transition.intents()) {

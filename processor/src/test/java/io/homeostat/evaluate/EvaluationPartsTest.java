@@ -147,6 +147,50 @@ class EvaluationPartsTest {
         assertThat(task.episodes.written).isEmpty();
     }
 
+    @Test
+    void aLostEpisodeOfATargetThatStillFailsFiresAgainUnderItsFingerprint() {
+        Harness task = new Harness();
+        Target latency = Targets.parse("""
+                {"requirement": "REQ-A", "metric": "span.duration_ms", "target": 500, "operator": "lt",
+                 "alert_threshold": 0.95, "window": "2s", "min_events": 5}""");
+        task.evaluation.targetUpsert(new RequirementEvent.TargetUpsert("REQ-A/lat", latency), 0);
+        task.episodeState.markLost("REQ-A/lat");
+        long now = 100_000;
+        for (int second = 0; second < 4; second++) {
+            now = 100_000 + second * SLICE;
+            task.evaluation.spans("REQ-A", new RequirementEvent.SlicePartial(now, spans(20, 800)), now);
+        }
+        task.evaluation.judge(now);
+        assertThat(task.alerts).singleElement().satisfies(alert -> {
+            assertThat(alert.firing()).isTrue();
+            assertThat(alert.fingerprint()).isEqualTo(io.homeostat.model.Fingerprints.alert("REQ-A/lat", Map.of()));
+        });
+        assertThat(task.episodeState.lost("REQ-A/lat")).isFalse();
+    }
+
+    @Test
+    void aLostNoDataEpisodeResolvesWhenDataIsThere() {
+        Harness task = new Harness();
+        Target count = Targets.parse("""
+                {"requirement": "REQ-A", "metric": "span.count", "target": 1, "operator": "gte", "window": "2s",
+                 "notify_no_data": true, "no_data_after": "3s"}""");
+        task.evaluation.targetUpsert(new RequirementEvent.TargetUpsert("REQ-A/count", count), 99_000);
+        task.episodeState.markLost(Episodes.noDataKey("REQ-A/count"));
+        long now = 100_000;
+        for (int second = 0; second < 4; second++) {
+            now = 100_000 + second * SLICE;
+            task.evaluation.spans("REQ-A", new RequirementEvent.SlicePartial(now, spans(20, 10)), now);
+        }
+        task.evaluation.judge(now);
+        assertThat(task.alerts).singleElement().satisfies(alert -> {
+            assertThat(alert.kind()).isEqualTo(Alert.KIND_NO_DATA);
+            assertThat(alert.status()).isEqualTo(Alert.RESOLVED);
+            assertThat(alert.resolvedReason()).isEqualTo(Alert.RESOLVED_DATA_RETURNED);
+            assertThat(alert.fingerprint()).isEqualTo(
+                    io.homeostat.model.Fingerprints.alert("REQ-A/count", Map.of(), Alert.KIND_NO_DATA));
+        });
+    }
+
     static TargetStatus status(String state, long events) {
         return new TargetStatus(TargetStatus.KIND, "t", "REQ-A", "span.count", "gte", 1, null, state, 1.0, null, null,
                 null, events, "a", "b", "c", null, null, 0);
@@ -162,6 +206,7 @@ class EvaluationPartsTest {
     static final class Harness {
         final MapWriter<Target> targets = new MapWriter<>();
         final MapWriter<Episode> episodes = new MapWriter<>();
+        final Episodes episodeState = new Episodes(episodes);
         final List<Alert> alerts = new java.util.ArrayList<>();
         final List<Object> statuses = new java.util.ArrayList<>();
         final RequirementEvaluation evaluation;
@@ -169,7 +214,7 @@ class EvaluationPartsTest {
         Harness() {
             SpanSlices slices = new SpanSlices();
             RequirementEvaluation.State state = new RequirementEvaluation.State(slices, new TargetRegistry(targets),
-                    new Episodes(episodes), new TargetActivity(new MapWriter<>()), new UnattributedCounts(new MapWriter<>()));
+                    episodeState, new TargetActivity(new MapWriter<>()), new UnattributedCounts(new MapWriter<>()));
             evaluation = new RequirementEvaluation(SLICE, GRACE, 30_000, false, state, new RequirementEvaluation.Output() {
                 @Override
                 public void alert(Alert alert, long now) {

@@ -103,7 +103,7 @@ class IssueGroupingTest {
             if (batch == null) batch = IssuePartial.of(o);
             else batch.add(o);
             if (i % 100 == 0) {
-                partial.merge(TraceCodec.decodePartial(TraceCodec.encode(batch)));
+                partial.merge(IssueCodec.decodePartial(IssueCodec.encode(batch)));
                 batch = null;
             }
         }
@@ -112,8 +112,8 @@ class IssueGroupingTest {
         double[] bounds = partial.affectedUsersBounds(3);
         assertThat(50_000.0).as("within the sketch's 3-sigma bounds").isBetween(bounds[0], bounds[1]);
         assertThat((double) partial.affectedUsers()).isBetween(50_000 * 0.95, 50_000 * 1.05);
-        int withoutUsers = TraceCodec.encode(IssuePartial.of(userOccurrence(null, stack))).length;
-        assertThat(TraceCodec.encode(partial).length - withoutUsers)
+        int withoutUsers = IssueCodec.encode(IssuePartial.of(userOccurrence(null, stack))).length;
+        assertThat(IssueCodec.encode(partial).length - withoutUsers)
                 .as("the users take a bounded sketch (HLL_4, 2^12 buckets), not a set that grows").isLessThan(2_200);
     }
 

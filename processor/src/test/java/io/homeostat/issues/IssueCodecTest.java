@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
-class TraceCodecTest {
+class IssueCodecTest {
 
     @Test
     void partialRoundTrips() {
         IssuePartial partial = IssueTrackerTest.partial(7, "Session store unavailable");
-        IssuePartial back = TraceCodec.decodePartial(TraceCodec.encode(partial));
+        IssuePartial back = IssueCodec.decodePartial(IssueCodec.encode(partial));
         assertThat(back).usingRecursiveComparison().ignoringFields("users").isEqualTo(partial);
         assertThat(back.affectedUsers()).isEqualTo(7);
     }
@@ -18,17 +18,17 @@ class TraceCodecTest {
     @Test
     void stateAndMarkRoundTrip() {
         IssueState state = IssueTracker.occurred(null, IssueTrackerTest.partial(3, "boom"), 42, true).state();
-        IssueState back = TraceCodec.decodeState(TraceCodec.encode(state));
+        IssueState back = IssueCodec.decodeState(IssueCodec.encode(state));
         assertThat(back).usingRecursiveComparison().ignoringFields("issue.users").isEqualTo(state);
         AlertIntents.Mark mark = new AlertIntents.Mark("fp-1", "P0", 99);
-        assertThat(TraceCodec.decodeMark(TraceCodec.encode(mark))).isEqualTo(mark);
+        assertThat(IssueCodec.decodeMark(IssueCodec.encode(mark))).isEqualTo(mark);
     }
 
     @Test
     void userlessPartialsAndNullsRoundTrip() {
         IssuePartial partial = IssuePartial.of(new Occurrence("REQ-1", "svc", java.util.List.of(), java.util.List.of(),
                 "error", "", "", null, null, 5, null, false));
-        IssuePartial back = TraceCodec.decodePartial(TraceCodec.encode(partial));
+        IssuePartial back = IssueCodec.decodePartial(IssueCodec.encode(partial));
         assertThat(back.traceId()).isNull();
         assertThat(back.affectedUsers()).isNull();
         assertThat(back.issueId()).isEqualTo(partial.issueId());
@@ -36,19 +36,19 @@ class TraceCodecTest {
 
     @Test
     void unknownVersionsAreRejected() {
-        byte[] bytes = TraceCodec.encode(IssueTrackerTest.partial(1, "boom"));
+        byte[] bytes = IssueCodec.encode(IssueTrackerTest.partial(1, "boom"));
         bytes[0] = 99;
-        assertThatThrownBy(() -> TraceCodec.decodePartial(bytes)).hasMessageContaining("version 99");
+        assertThatThrownBy(() -> IssueCodec.decodePartial(bytes)).hasMessageContaining("version 99");
     }
 
     @Test
     void corruptBytesAreAnIllegalArgumentNotACrashOfAnotherKind() {
-        byte[] bytes = TraceCodec.encode(IssueTrackerTest.partial(3, "boom"));
+        byte[] bytes = IssueCodec.encode(IssueTrackerTest.partial(3, "boom"));
         byte[] truncated = java.util.Arrays.copyOf(bytes, bytes.length / 2);
-        assertThatThrownBy(() -> TraceCodec.decodePartial(truncated)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> IssueCodec.decodePartial(truncated)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("truncated or corrupt");
         byte[] badLength = bytes.clone();
         badLength[1] = (byte) 0x80; // the first string's length becomes negative and huge
-        assertThatThrownBy(() -> TraceCodec.decodePartial(badLength)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> IssueCodec.decodePartial(badLength)).isInstanceOf(IllegalArgumentException.class);
     }
 }
