@@ -39,9 +39,9 @@ import org.apache.kafka.streams.state.Stores;
  *                            └─► issue-intents ─────────────────► homeostasis.intents (one per issue)
  * </pre>
  *
- * The evaluating processors forward each record to the child named for where it goes (their children are
- * added with the Processor API on the built topology, wired by name): no record is merged into a union type
- * and split back out.
+ * Nothing asks a value for its type: the decoders' {@link Decoded} is routed by typed {@code flatMap}s, and
+ * the evaluating processors forward each record to the child named for where it goes (their children are
+ * added with the Processor API on the built topology, wired by name).
  */
 public final class HomeostatTopology {
     static final String REQUIREMENT_EVENTS = "requirement-events";

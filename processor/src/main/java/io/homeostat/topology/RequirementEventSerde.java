@@ -9,6 +9,7 @@ import io.homeostat.model.Json;
 import io.homeostat.model.Target;
 import io.homeostat.model.TargetParser;
 import io.homeostat.stored.FieldReader;
+import io.homeostat.stored.FieldWriter;
 import io.homeostat.stored.StoredFormat;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -69,29 +70,43 @@ public final class RequirementEventSerde implements Serde<RequirementEvent> {
     }
 
     static byte[] encode(RequirementEvent event) {
-        return StoredFormat.write(out -> {
-            if (event instanceof RequirementEvent.SlicePartial slice) {
-                out.message(SPANS, s -> {
-                    s.int64(SLICE_START, slice.sliceStart());
-                    s.message(AGGREGATE, a -> SpanAggregateCodec.write(a, slice.spans()));
-                });
-            } else if (event instanceof RequirementEvent.MetricSlice metric) {
-                out.message(METRIC, m -> MetricCodec.write(m, metric.partial()));
-            } else if (event instanceof RequirementEvent.Unattributed u) {
-                out.message(UNATTRIBUTED, m -> m.string(SERVICE, u.service()).int64(SPAN_COUNT, u.spans())
-                        .int64(DATA_POINTS, u.dataPoints()).int64(LOG_RECORDS, u.logRecords()).int64(SEEN_AT, u.seenAtMs()));
-            } else if (event instanceof RequirementEvent.TargetUpsert upsert) {
-                byte[] target;
-                try {
-                    target = Json.MAPPER.writeValueAsBytes(upsert.target().toJson());
-                } catch (Exception e) {
-                    throw new SerializationException("cannot write target " + upsert.targetId(), e);
-                }
-                out.message(TARGET_UPSERT, m -> m.string(TARGET_ID, upsert.targetId()).bytes(TARGET_JSON, target));
-            } else if (event instanceof RequirementEvent.TargetDelete delete) {
-                out.message(TARGET_DELETE, m -> m.string(TARGET_ID, delete.targetId()));
+        return StoredFormat.write(out -> event.applyTo(null, new Encoder(out), 0));
+    }
+
+    /** Writes each kind of event as its own field. */
+    private record Encoder(FieldWriter out) implements RequirementEvent.Handler {
+        @Override
+        public void spans(String requirement, RequirementEvent.SlicePartial slice, long now) {
+            out.message(SPANS, s -> s.int64(SLICE_START, slice.sliceStart())
+                    .message(AGGREGATE, a -> SpanAggregateCodec.write(a, slice.spans())));
+        }
+
+        @Override
+        public void metric(String requirement, RequirementEvent.MetricSlice metric, long now) {
+            out.message(METRIC, m -> MetricCodec.write(m, metric.partial()));
+        }
+
+        @Override
+        public void unattributed(RequirementEvent.Unattributed u, long now) {
+            out.message(UNATTRIBUTED, m -> m.string(SERVICE, u.service()).int64(SPAN_COUNT, u.spans())
+                    .int64(DATA_POINTS, u.dataPoints()).int64(LOG_RECORDS, u.logRecords()).int64(SEEN_AT, u.seenAtMs()));
+        }
+
+        @Override
+        public void targetUpsert(RequirementEvent.TargetUpsert upsert, long now) {
+            byte[] target;
+            try {
+                target = Json.MAPPER.writeValueAsBytes(upsert.target().toJson());
+            } catch (Exception e) {
+                throw new SerializationException("cannot write target " + upsert.targetId(), e);
             }
-        });
+            out.message(TARGET_UPSERT, m -> m.string(TARGET_ID, upsert.targetId()).bytes(TARGET_JSON, target));
+        }
+
+        @Override
+        public void targetDelete(RequirementEvent.TargetDelete delete, long now) {
+            out.message(TARGET_DELETE, m -> m.string(TARGET_ID, delete.targetId()));
+        }
     }
 
     static RequirementEvent decode(byte[] bytes) {
