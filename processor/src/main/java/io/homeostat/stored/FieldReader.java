@@ -85,7 +85,12 @@ public final class FieldReader {
 
     /** An embedded record. */
     public <T> T message(String what, Body<T> fields) throws IOException {
-        byte[] bytes = in.readByteArray();
-        return StoredFormat.readFields(bytes, 0, bytes.length, what, fields);
+        int length = in.readRawVarint32();
+        if (length < 0) throw new IOException(what + ": negative length");
+        int outer = in.pushLimit(length);
+        T value = fields.read(new FieldReader(in));
+        if (!in.isAtEnd()) throw new IOException(what + ": not read to its end");
+        in.popLimit(outer);
+        return value;
     }
 }

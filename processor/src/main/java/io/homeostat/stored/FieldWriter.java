@@ -1,44 +1,95 @@
 package io.homeostat.stored;
 
 import com.google.protobuf.CodedOutputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Map;
 import java.util.function.Consumer;
 
-/** Writes the numbered fields of one record ({@link StoredFormat}); every method writes one field. */
+/**
+ * Writes the numbered fields of one record ({@link StoredFormat}); every method writes one field. Records
+ * are written on the hot path (every partial, every slice update), so they are encoded into per-thread
+ * scratch buffers, one per nesting level, and copied out once.
+ */
 public final class FieldWriter {
-    private final CodedOutputStream out;
+    private static final int INITIAL_BUFFER = 8 * 1024;
+    /** Scratch buffers larger than this are not kept for the next record. */
+    private static final int MAX_KEPT_BUFFER = 1024 * 1024;
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
-    private FieldWriter(ByteArrayOutputStream bytes) {
-        this.out = CodedOutputStream.newInstance(bytes, 256);
+    private final CodedOutputStream out;
+    private final Scratch scratch;
+
+    private FieldWriter(CodedOutputStream out, Scratch scratch) {
+        this.out = out;
+        this.scratch = scratch;
+    }
+
+    /** Per-thread buffers, one per nesting level of the record being written. */
+    private static final class Scratch {
+        byte[][] buffers = new byte[4][];
+        int depth;
+        int length;
+
+        byte[] buffer(int level) {
+            if (level >= buffers.length) buffers = Arrays.copyOf(buffers, level * 2);
+            if (buffers[level] == null) buffers[level] = new byte[INITIAL_BUFFER];
+            return buffers[level];
+        }
+
+        void grow(int level) {
+            buffers[level] = new byte[buffers[level].length * 2];
+        }
+
+        void shrink(int level) {
+            if (buffers[level].length > MAX_KEPT_BUFFER) buffers[level] = null;
+        }
     }
 
     /** @param formatByte {@code null} for an embedded record (no format byte, no checksum) */
     static byte[] encode(Byte formatByte, Consumer<FieldWriter> fields) {
-        Buffer bytes = new Buffer();
-        if (formatByte != null) bytes.write(formatByte);
-        FieldWriter writer = new FieldWriter(bytes);
-        fields.accept(writer);
-        try {
-            writer.out.flush();
-        } catch (IOException e) {
-            throw StoredFormat.unchecked(e);
-        }
-        if (formatByte != null) bytes.appendChecksum();
-        return bytes.toByteArray();
+        Scratch scratch = SCRATCH.get();
+        int level = scratch.depth;
+        byte[] buffer = encodeInto(scratch, level, formatByte, fields);
+        byte[] record = Arrays.copyOf(buffer, scratch.length);
+        scratch.shrink(level);
+        return record;
     }
 
-    /** A byte buffer that can checksum what it holds without a copy. */
-    private static final class Buffer extends ByteArrayOutputStream {
-        Buffer() {
-            super(256);
-        }
-
-        void appendChecksum() {
-            int crc = StoredFormat.checksum(buf, 0, count);
-            for (int shift = 24; shift >= 0; shift -= 8) write(crc >>> shift);
+    /** Encodes into the scratch buffer of {@code level} (grown until it fits); its length is {@code scratch.length}. */
+    private static byte[] encodeInto(Scratch scratch, int level, Byte formatByte, Consumer<FieldWriter> fields) {
+        scratch.depth = level + 1;
+        try {
+            while (true) {
+                byte[] buffer = scratch.buffer(level);
+                CodedOutputStream out = CodedOutputStream.newInstance(buffer);
+                try {
+                    if (formatByte != null) out.writeRawByte(formatByte);
+                    fields.accept(new FieldWriter(out, scratch));
+                    int length = out.getTotalBytesWritten();
+                    if (formatByte != null) {
+                        if (length + 4 > buffer.length) {
+                            scratch.grow(level); // no room for the checksum
+                            continue;
+                        }
+                        int crc = StoredFormat.checksum(buffer, 0, length);
+                        for (int shift = 24; shift >= 0; shift -= 8) buffer[length++] = (byte) (crc >>> shift);
+                    }
+                    scratch.length = length;
+                    return buffer;
+                } catch (CodedOutputStream.OutOfSpaceException e) {
+                    scratch.grow(level);
+                } catch (UncheckedIOException e) {
+                    if (!(e.getCause() instanceof CodedOutputStream.OutOfSpaceException)) throw e;
+                    scratch.grow(level);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        } finally {
+            scratch.depth = level;
         }
     }
 
@@ -46,7 +97,7 @@ public final class FieldWriter {
         try {
             out.writeInt64(field, value);
         } catch (IOException e) {
-            throw StoredFormat.unchecked(e);
+            throw new UncheckedIOException(e);
         }
         return this;
     }
@@ -55,7 +106,7 @@ public final class FieldWriter {
         try {
             out.writeInt32(field, value);
         } catch (IOException e) {
-            throw StoredFormat.unchecked(e);
+            throw new UncheckedIOException(e);
         }
         return this;
     }
@@ -64,7 +115,7 @@ public final class FieldWriter {
         try {
             out.writeBool(field, value);
         } catch (IOException e) {
-            throw StoredFormat.unchecked(e);
+            throw new UncheckedIOException(e);
         }
         return this;
     }
@@ -73,7 +124,7 @@ public final class FieldWriter {
         try {
             out.writeDouble(field, value);
         } catch (IOException e) {
-            throw StoredFormat.unchecked(e);
+            throw new UncheckedIOException(e);
         }
         return this;
     }
@@ -84,7 +135,7 @@ public final class FieldWriter {
         try {
             out.writeString(field, value);
         } catch (IOException e) {
-            throw StoredFormat.unchecked(e);
+            throw new UncheckedIOException(e);
         }
         return this;
     }
@@ -92,10 +143,14 @@ public final class FieldWriter {
     /** Bytes; {@code null} is no field. */
     public FieldWriter bytes(int field, byte[] value) {
         if (value == null) return this;
+        return bytes(field, value, 0, value.length);
+    }
+
+    private FieldWriter bytes(int field, byte[] value, int offset, int length) {
         try {
-            out.writeByteArray(field, value);
+            out.writeByteArray(field, value, offset, length);
         } catch (IOException e) {
-            throw StoredFormat.unchecked(e);
+            throw new UncheckedIOException(e);
         }
         return this;
     }
@@ -116,6 +171,8 @@ public final class FieldWriter {
 
     /** An embedded record: its own numbered fields, as one length-delimited field. */
     public FieldWriter message(int field, Consumer<FieldWriter> fields) {
-        return bytes(field, StoredFormat.encodeFields(fields));
+        int level = scratch.depth;
+        byte[] nested = encodeInto(scratch, level, null, fields);
+        return bytes(field, nested, 0, scratch.length);
     }
 }

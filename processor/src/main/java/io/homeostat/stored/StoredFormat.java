@@ -2,7 +2,6 @@ package io.homeostat.stored;
 
 import com.google.protobuf.CodedInputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.function.Consumer;
 import java.util.zip.CRC32C;
 
@@ -92,18 +91,10 @@ public final class StoredFormat {
         }
     }
 
-    /** Writes fields; one per record, not reused. */
-    static byte[] encodeFields(Consumer<FieldWriter> fields) {
-        return FieldWriter.encode(null, fields);
-    }
-
     static int checksum(byte[] bytes, int offset, int length) {
         CRC32C crc = new CRC32C();
         crc.update(bytes, offset, length);
         return (int) crc.getValue();
     }
 
-    static UncheckedIOException unchecked(IOException e) {
-        return new UncheckedIOException(e);
-    }
 }

@@ -197,6 +197,34 @@ class StoredFormatsTest {
         assertThat(Describe.of(SpanAggregateCodec.decode(newer))).isEqualTo(Describe.of(spans));
     }
 
+    @Test
+    void recordsLargerThanTheScratchBuffersRoundTrip() {
+        String big = "x".repeat(300_000);
+        byte[] record = StoredFormat.write(out -> out.int64(1, 7)
+                .message(2, nested -> nested.string(1, big).message(2, deeper -> deeper.string(1, big))));
+        String[] back = StoredFormat.read(record, "test record", in -> {
+            String[] strings = new String[2];
+            for (int field; (field = in.next()) != 0; ) {
+                if (field != 2) {
+                    in.skip();
+                    continue;
+                }
+                in.message("nested", nested -> {
+                    for (int f; (f = nested.next()) != 0; ) {
+                        if (f == 1) strings[0] = nested.string();
+                        else nested.message("deeper", deeper -> {
+                            for (int g; (g = deeper.next()) != 0; ) strings[1] = deeper.string();
+                            return null;
+                        });
+                    }
+                    return null;
+                });
+            }
+            return strings;
+        });
+        assertThat(back).containsExactly(big, big);
+    }
+
     static Object replay(byte[] entry) {
         SpanSliceBuffer buffer = new SpanSliceBuffer();
         SpanJournal.replay(entry, buffer);
