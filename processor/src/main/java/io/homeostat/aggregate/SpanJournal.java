@@ -1,9 +1,12 @@
 package io.homeostat.aggregate;
 
+import io.homeostat.stored.StoredFormat;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
  * One input record's contribution to a decode task's {@link SpanSliceBuffer}, as written to the task's
@@ -13,12 +16,19 @@ import java.util.HexFormat;
  *
  * <p>Per span: its requirement and slice (as indexes into per-entry tables), duration, error flag, and
  * its trace id only if the buffer asked for it (a sample) — replaying the same spans into the same empty
- * buffer asks for the same ones. Layout, version 1: version, record timestamp, requirement table, slice
- * table, span count, then per span: requirement index, slice index (varints), duration (double), flags
- * (1 error, 2 trace id asked for, 4 trace id present), trace id (16 bytes, when present).
+ * buffer asks for the same ones. An entry is a record of the {@link StoredFormat}: 1 the input record's
+ * timestamp, 2 the requirements (repeated), 3 the slice starts (repeated), 4 the span count, 5 the spans,
+ * packed: per span its requirement index and slice index (varints), duration (double, big-endian), flags
+ * (1 error, 2 trace id asked for, 4 trace id present) and trace id (16 bytes, when present). A change to the
+ * packed layout is a new field. Entries of the format before it (version byte 1) are replayed too.
  */
 public final class SpanJournal {
-    private static final byte VERSION = 1;
+    private static final int TIMESTAMP = 1;
+    private static final int REQUIREMENT = 2;
+    private static final int SLICE_START = 3;
+    private static final int SPAN_COUNT = 4;
+    private static final int SPANS = 5;
+    private static final byte LEGACY_V1 = 1;
     private static final int ERROR = 1;
     private static final int ASKED = 2;
     private static final int PRESENT = 4;
@@ -70,24 +80,13 @@ public final class SpanJournal {
         }
 
         public byte[] toEntry(long timestampMs) {
-            byte[][] names = new byte[requirementCount][];
-            int size = 1 + 8 + 5 + 5 + sliceCount * 8 + 5 + spanBytes;
-            for (int i = 0; i < requirementCount; i++) {
-                names[i] = requirements[i].getBytes(StandardCharsets.UTF_8);
-                size += 5 + names[i].length;
-            }
-            ByteBuffer out = ByteBuffer.allocate(size);
-            out.put(VERSION).putLong(timestampMs);
-            putVarint(out, requirementCount);
-            for (byte[] name : names) {
-                putVarint(out, name.length);
-                out.put(name);
-            }
-            putVarint(out, sliceCount);
-            for (int i = 0; i < sliceCount; i++) out.putLong(slices[i]);
-            putVarint(out, spanCount);
-            out.put(spans, 0, spanBytes);
-            return Arrays.copyOf(out.array(), out.position());
+            byte[] packed = Arrays.copyOf(spans, spanBytes);
+            return StoredFormat.write(out -> {
+                out.int64(TIMESTAMP, timestampMs);
+                for (int i = 0; i < requirementCount; i++) out.string(REQUIREMENT, requirements[i]);
+                for (int i = 0; i < sliceCount; i++) out.int64(SLICE_START, slices[i]);
+                out.int32(SPAN_COUNT, spanCount).bytes(SPANS, packed);
+            });
         }
 
         private int requirementIndex(String requirement) {
@@ -134,9 +133,47 @@ public final class SpanJournal {
 
     /** Folds an entry's spans into {@code buffer}, exactly as they were folded when it was written. */
     public static void replay(byte[] entry, SpanSliceBuffer buffer) {
+        if (!StoredFormat.isTagged(entry)) {
+            SpanAggregateCodec.legacy("span journal entry", () -> {
+                replayLegacy(entry, buffer);
+                return null;
+            });
+            return;
+        }
+        Entry read = StoredFormat.read(entry, "span journal entry", in -> {
+            long timestampMs = 0;
+            List<String> requirements = new ArrayList<>();
+            long[] slices = new long[8];
+            int sliceCount = 0;
+            int spanCount = 0;
+            byte[] spans = new byte[0];
+            for (int field; (field = in.next()) != 0; ) {
+                switch (field) {
+                    case TIMESTAMP -> timestampMs = in.int64();
+                    case REQUIREMENT -> requirements.add(in.string());
+                    case SLICE_START -> {
+                        if (sliceCount == slices.length) slices = Arrays.copyOf(slices, sliceCount * 2);
+                        slices[sliceCount++] = in.int64();
+                    }
+                    case SPAN_COUNT -> spanCount = in.int32();
+                    case SPANS -> spans = in.bytes();
+                    default -> in.skip();
+                }
+            }
+            return new Entry(timestampMs, requirements.toArray(new String[0]), Arrays.copyOf(slices, sliceCount),
+                    spanCount, spans);
+        });
+        replaySpans(read.timestampMs(), read.requirements(), read.slices(), read.spanCount(), ByteBuffer.wrap(read.spans()),
+                buffer);
+    }
+
+    private record Entry(long timestampMs, String[] requirements, long[] slices, int spanCount, byte[] spans) {}
+
+    /** An entry of the format before the stored format: version byte 1, then a fixed layout. */
+    private static void replayLegacy(byte[] entry, SpanSliceBuffer buffer) {
         ByteBuffer in = ByteBuffer.wrap(entry);
         byte version = in.get();
-        if (version != VERSION) throw new IllegalArgumentException("unknown span journal version " + version);
+        if (version != LEGACY_V1) throw new IllegalArgumentException("unknown span journal version " + version);
         long timestampMs = in.getLong();
         String[] requirements = new String[getVarint(in)];
         for (int i = 0; i < requirements.length; i++) {
@@ -146,7 +183,11 @@ public final class SpanJournal {
         }
         long[] slices = new long[getVarint(in)];
         for (int i = 0; i < slices.length; i++) slices[i] = in.getLong();
-        int spans = getVarint(in);
+        replaySpans(timestampMs, requirements, slices, getVarint(in), in, buffer);
+    }
+
+    private static void replaySpans(long timestampMs, String[] requirements, long[] slices, int spans, ByteBuffer in,
+                                    SpanSliceBuffer buffer) {
         for (int s = 0; s < spans; s++) {
             String requirement = requirements[getVarint(in)];
             long sliceStart = slices[getVarint(in)];
@@ -171,14 +212,6 @@ public final class SpanJournal {
         }
         out[at++] = (byte) value;
         return at;
-    }
-
-    private static void putVarint(ByteBuffer out, int value) {
-        while ((value & ~0x7F) != 0) {
-            out.put((byte) ((value & 0x7F) | 0x80));
-            value >>>= 7;
-        }
-        out.put((byte) value);
     }
 
     private static int getVarint(ByteBuffer in) {

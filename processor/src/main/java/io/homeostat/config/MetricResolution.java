@@ -1,7 +1,6 @@
 package io.homeostat.config;
 
-import io.homeostat.evaluate.Evaluator;
-import io.homeostat.evaluate.SpanSli;
+import io.homeostat.model.SpanSli;
 import io.homeostat.model.Aggregation;
 import io.homeostat.model.MetricRef;
 import io.homeostat.model.Operator;
@@ -59,7 +58,7 @@ public record MetricResolution(String written, String metric, Kind kind, MetricD
 
     public ThresholdMeaning thresholdMeaning(Target target) {
         if (target.alertThreshold() == null) return ThresholdMeaning.NONE;
-        return Evaluator.thresholdIsShare(target.alertThreshold(), distribution()) ? ThresholdMeaning.SHARE
+        return Target.thresholdIsShare(target.alertThreshold(), distribution()) ? ThresholdMeaning.SHARE
                 : ThresholdMeaning.ALERT_LEVEL;
     }
 
@@ -182,14 +181,14 @@ public record MetricResolution(String written, String metric, Kind kind, MetricD
     public String explainThreshold(Target target) {
         StringBuilder text = new StringBuilder();
         String condition = target.operator().code() + " " + number(target.target());
-        String quantile = target.alertThreshold() == null ? "" : "p" + number(Evaluator.shareQuantile(target) * 100);
+        String quantile = target.alertThreshold() == null ? "" : "p" + number(target.shareQuantile() * 100);
         switch (thresholdMeaning(target)) {
             case SHARE -> text.append("alert_threshold ").append(number(target.alertThreshold()))
                     .append(" is the share of events that must be ").append(condition).append(" (actual = ")
                     .append(quantile).append(")");
             case ALERT_LEVEL -> {
                 text.append("alert_threshold ").append(number(target.alertThreshold()));
-                if (kind == Kind.UNDECLARED_METRIC && Evaluator.thresholdIsShare(target.alertThreshold(), true)) {
+                if (kind == Kind.UNDECLARED_METRIC && Target.thresholdIsShare(target.alertThreshold(), true)) {
                     text.append(" is the share of events that must be ").append(condition).append(" (actual = ")
                             .append(quantile).append(") if the metric is a distribution; otherwise it");
                 }

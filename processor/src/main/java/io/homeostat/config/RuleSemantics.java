@@ -1,7 +1,6 @@
 package io.homeostat.config;
 
-import io.homeostat.evaluate.Evaluator;
-import io.homeostat.evaluate.SpanSli;
+import io.homeostat.model.SpanSli;
 import io.homeostat.model.Aggregation;
 import io.homeostat.model.MetricRef;
 import io.homeostat.model.Operator;
@@ -13,7 +12,7 @@ import java.util.List;
  * Prometheus and Datadog rules take. Shared by both exporters so that they agree with each other and
  * with the processor: the value is {@link io.homeostat.evaluate.MetricMeasurer}'s (by the metric's kind
  * and {@code aggregation}), {@link io.homeostat.evaluate.SpanMeasurer}'s or a ratio's, the judgement
- * {@link io.homeostat.evaluate.Evaluator}'s.
+ * {@code evaluate.Evaluator}'s.
  */
 final class RuleSemantics {
     private RuleSemantics() {}
@@ -75,7 +74,7 @@ final class RuleSemantics {
     /**
      * @param ref the OTLP metric and its {@code where}, or null for span SLIs (which come from span metrics)
      * @param type the declared type, or null for span SLIs and ratios
-     * @param quantile for QUANTILE: which quantile ({@link Evaluator#shareQuantile})
+     * @param quantile for QUANTILE: which quantile ({@link Target#shareQuantile})
      * @param good for RATIO: the numerator
      * @param total for RATIO: the denominator, whose value is also the events
      * @param unit the declared unit of the OTLP metric ({@code ref}), null when not declared or for span SLIs
@@ -155,7 +154,7 @@ final class RuleSemantics {
             throw new Inexpressible("eq with a share alert_threshold is judged by the share of observations within "
                     + "the tolerance of the target, which no quantile tells");
         }
-        double quantile = share ? Evaluator.shareQuantile(target) : Double.NaN;
+        double quantile = share ? target.shareQuantile() : Double.NaN;
         if (target.ratio() != null) {
             MetricResolution.RatioOperands operands = resolution.ratio();
             if (operands == null || operands.good() == null || operands.total() == null) {

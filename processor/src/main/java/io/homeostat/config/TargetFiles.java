@@ -2,7 +2,7 @@ package io.homeostat.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.homeostat.evaluate.SpanSli;
+import io.homeostat.model.SpanSli;
 import io.homeostat.model.InvalidTargetException;
 import io.homeostat.model.Suggestions;
 import io.homeostat.model.Target;

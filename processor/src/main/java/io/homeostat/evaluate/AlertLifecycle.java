@@ -1,6 +1,7 @@
 package io.homeostat.evaluate;
 
 import io.homeostat.model.Alert;
+import io.homeostat.model.Fingerprints;
 import io.homeostat.model.Target;
 import io.homeostat.model.Timestamps;
 import java.util.ArrayList;
@@ -11,13 +12,6 @@ import java.util.List;
  * resolved. Emits one record per change and none for an unchanged window. Plain Java.
  */
 public final class AlertLifecycle {
-    public static final String RESOLVED_TARGET_MET = "target_met";
-    public static final String RESOLVED_NO_EVENTS = "no_events";
-    public static final String RESOLVED_TARGET_DELETED = "target_deleted";
-    public static final String RESOLVED_TARGET_CHANGED = "target_changed";
-    public static final String RESOLVED_DATA_RETURNED = "data_returned";
-    public static final String RESOLVED_NO_DATA_OFF = "notify_no_data_off";
-
     private AlertLifecycle() {}
 
     /**
@@ -33,7 +27,7 @@ public final class AlertLifecycle {
         if (episode != null && !episode.fingerprint().equals(fingerprint)) {
             // Labels changed: the old alert identity ends, a new one may start below.
             if (episode.phase() == Episode.Phase.FIRING) {
-                alerts.add(resolved(episode.lastAlert(), null, now, RESOLVED_TARGET_CHANGED));
+                alerts.add(resolved(episode.lastAlert(), null, now, Alert.RESOLVED_TARGET_CHANGED));
             }
             episode = null;
         }
@@ -60,13 +54,13 @@ public final class AlertLifecycle {
             case DEVIATING -> episode != null && episode.phase() == Episode.Phase.FIRING ? episode : null;
             case OK -> {
                 if (episode != null && episode.phase() == Episode.Phase.FIRING) {
-                    alerts.add(resolved(episode.lastAlert(), verdict, now, RESOLVED_TARGET_MET));
+                    alerts.add(resolved(episode.lastAlert(), verdict, now, Alert.RESOLVED_TARGET_MET));
                 }
                 yield null;
             }
             case NO_EVENTS -> {
                 if (episode != null && episode.phase() == Episode.Phase.FIRING) {
-                    alerts.add(resolved(episode.lastAlert(), verdict, now, RESOLVED_NO_EVENTS));
+                    alerts.add(resolved(episode.lastAlert(), verdict, now, Alert.RESOLVED_NO_EVENTS));
                 }
                 yield null;
             }
@@ -89,12 +83,12 @@ public final class AlertLifecycle {
         boolean firing = episode != null && episode.phase() == Episode.Phase.FIRING;
         boolean silent = clock - silentSince >= target.noDataAfter().toMillis();
         if (firing && !episode.fingerprint().equals(fingerprint)) {
-            Alert resolved = resolved(episode.lastAlert(), null, now, RESOLVED_TARGET_CHANGED);
+            Alert resolved = resolved(episode.lastAlert(), null, now, Alert.RESOLVED_TARGET_CHANGED);
             return new Transition(null, List.of(resolved));
         }
         if (!target.notifyNoData() || !silent) {
             if (!firing) return new Transition(null, List.of());
-            String reason = target.notifyNoData() ? RESOLVED_DATA_RETURNED : RESOLVED_NO_DATA_OFF;
+            String reason = target.notifyNoData() ? Alert.RESOLVED_DATA_RETURNED : Alert.RESOLVED_NO_DATA_OFF;
             Alert last = episode.lastAlert();
             Alert resolved = new Alert(last.fingerprint(), last.alertId(), Alert.RESOLVED, last.kind(), last.targetId(),
                     last.requirement(), last.metric(), last.operator(), last.target(), last.alertThreshold(), null,
@@ -119,7 +113,28 @@ public final class AlertLifecycle {
     /** The target was deleted: a firing alert resolves. */
     public static Transition deleted(Episode episode, long now) {
         if (episode == null || episode.phase() != Episode.Phase.FIRING) return new Transition(null, List.of());
-        return new Transition(null, List.of(resolved(episode.lastAlert(), null, now, RESOLVED_TARGET_DELETED)));
+        return new Transition(null, List.of(resolved(episode.lastAlert(), null, now, Alert.RESOLVED_TARGET_DELETED)));
+    }
+
+    /**
+     * The resolve of an alert whose episode was lost (its stored value unreadable): the fingerprint is
+     * reconstructed from the target id and labels (and kind); when it started is unknown, so {@code starts_at}
+     * is the epoch and the alert id {@code <fingerprint>-0}.
+     *
+     * @param verdict the window just judged, or {@code null} (no-data, a deleted target)
+     */
+    public static Alert resolvedLost(String targetId, Target target, String kind, Verdict verdict, long windowStart,
+                                     long windowEnd, long now, String reason) {
+        String fingerprint = Fingerprints.alert(targetId, target.labels(), kind);
+        boolean measured = verdict != null && verdict.actual() != null;
+        return new Alert(fingerprint, Fingerprints.alertId(fingerprint, 0), Alert.RESOLVED, kind, targetId,
+                target.requirement(), target.metric(), target.operator().code(), target.target(), target.alertThreshold(),
+                measured ? verdict.actual() : null, measured ? verdict.goodRatio() : null,
+                measured ? verdict.deviationPercent() : null,
+                Alert.KIND_NO_DATA.equals(kind) ? NO_DATA_SEVERITY : null, verdict == null ? 0 : verdict.events(),
+                Timestamps.format(windowStart), Timestamps.format(windowEnd), Timestamps.format(0), Timestamps.format(now),
+                Timestamps.format(now), reason, target.description(), target.constraint(), target.businessRules(),
+                target.labels(), target.annotations(), measured ? verdict.sampleTraceIds() : List.of());
     }
 
     private static Episode fire(String targetId, Target target, Verdict verdict, String fingerprint, long now,

@@ -14,23 +14,6 @@ public final class Evaluator {
 
     private Evaluator() {}
 
-    /**
-     * The contract's first meaning of {@code alert_threshold}: on a distribution, a value in (0, 1) is the
-     * share of events that must meet the target. Everywhere else it is an alert level.
-     */
-    public static boolean thresholdIsShare(Double alertThreshold, boolean distribution) {
-        return distribution && alertThreshold != null && alertThreshold > 0 && alertThreshold < 1;
-    }
-
-    /**
-     * The quantile that is the share threshold's {@code actual}: "95 % of events lt 500" holds exactly when
-     * p95 is below 500; for a lower bound ("95 % of events gt 100") it is p5 that must be above it.
-     */
-    public static double shareQuantile(Target target) {
-        double share = target.alertThreshold();
-        return target.operator() == Operator.GT || target.operator() == Operator.GTE ? 1 - share : share;
-    }
-
     // Implements: REQ-RUNTIME-002 (deviation detection with severity by deviation percent)
     public static Verdict judge(Target target, Measurement m, long windowStart, long windowEnd) {
         if (m.events() == 0) {
@@ -44,7 +27,7 @@ public final class Evaluator {
         Operator op = target.operator();
         boolean violated;
         boolean alerting;
-        if (thresholdIsShare(target.alertThreshold(), m.distribution())) {
+        if (Target.thresholdIsShare(target.alertThreshold(), m.distribution())) {
             // The share of good events; where a distribution cannot tell it (summaries), its quantile.
             violated = m.goodRatio() != null ? m.goodRatio() < target.alertThreshold()
                     : !op.holds(actual, target.target(), target.tolerance());

@@ -27,15 +27,15 @@ public final class MetricMeasurer {
             };
             return new Measurement(actual, null, false, gauge.events(), List.of());
         }
-        boolean share = Evaluator.thresholdIsShare(target.alertThreshold(), true);
+        boolean share = Target.thresholdIsShare(target.alertThreshold(), true);
         if (window instanceof MetricAggregate.Histogram histogram) {
-            double actual = share ? histogram.quantile(Evaluator.shareQuantile(target)) : distributionValue(histogram, aggregation);
+            double actual = share ? histogram.quantile(target.shareQuantile()) : distributionValue(histogram, aggregation);
             Double good = histogram.count() == 0 ? null
                     : histogram.fractionSatisfying(target.operator(), target.target(), target.tolerance());
             return new Measurement(actual, good, true, histogram.events(), List.of());
         }
         MetricAggregate.Summary summary = (MetricAggregate.Summary) window;
-        double actual = share ? summary.quantile(Evaluator.shareQuantile(target))
+        double actual = share ? summary.quantile(target.shareQuantile())
                 : aggregation == Aggregation.COUNT ? summary.count() : summary.mean();
         // A summary's quantiles cannot tell the share of good observations: the share is judged on the
         // reported quantile instead (see Evaluator).

@@ -1,6 +1,7 @@
 package io.homeostat.evaluate;
 
 import io.homeostat.aggregate.SpanAggregate;
+import io.homeostat.model.SpanSli;
 import io.homeostat.model.Target;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,9 +18,9 @@ public final class SpanMeasurer {
         return switch (sli) {
             case DURATION_MS -> {
                 var durations = window.durationsMs();
-                boolean share = Evaluator.thresholdIsShare(target.alertThreshold(), true);
+                boolean share = Target.thresholdIsShare(target.alertThreshold(), true);
                 double actual = events == 0 ? Double.NaN
-                        : share ? durations.quantile(Evaluator.shareQuantile(target)) : durations.mean();
+                        : share ? durations.quantile(target.shareQuantile()) : durations.mean();
                 Double good = events == 0 ? null
                         : durations.fractionSatisfying(target.operator(), target.target(), target.tolerance());
                 yield new Measurement(actual, good, true, events, slowestTraceIds(window));

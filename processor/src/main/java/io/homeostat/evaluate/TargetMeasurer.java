@@ -2,6 +2,7 @@ package io.homeostat.evaluate;
 
 import io.homeostat.aggregate.MetricAggregate;
 import io.homeostat.aggregate.SpanAggregate;
+import io.homeostat.model.SpanSli;
 import io.homeostat.model.Target;
 import java.time.Duration;
 import java.util.List;

@@ -47,6 +47,14 @@ public record Alert(
     public static final String KIND_DEVIATION = "deviation";
     public static final String KIND_NO_DATA = "no_data";
 
+    /** Why an alert resolved ({@code resolved_reason}). */
+    public static final String RESOLVED_TARGET_MET = "target_met";
+    public static final String RESOLVED_NO_EVENTS = "no_events";
+    public static final String RESOLVED_TARGET_DELETED = "target_deleted";
+    public static final String RESOLVED_TARGET_CHANGED = "target_changed";
+    public static final String RESOLVED_DATA_RETURNED = "data_returned";
+    public static final String RESOLVED_NO_DATA_OFF = "notify_no_data_off";
+
     public boolean firing() {
         return FIRING.equals(status);
     }

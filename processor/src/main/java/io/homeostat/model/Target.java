@@ -38,6 +38,23 @@ public record Target(
     public static final long DEFAULT_MIN_EVENTS = 1;
     public static final double DEFAULT_CRITICAL_DEVIATION_PERCENT = 20.0;
 
+    /**
+     * The contract's first meaning of {@code alert_threshold}: on a distribution, a value in (0, 1) is the
+     * share of events that must meet the target. Everywhere else it is an alert level.
+     */
+    public static boolean thresholdIsShare(Double alertThreshold, boolean distribution) {
+        return distribution && alertThreshold != null && alertThreshold > 0 && alertThreshold < 1;
+    }
+
+    /**
+     * The quantile that is the share threshold's {@code actual}: "95 % of events lt 500" holds exactly when
+     * p95 is below 500; for a lower bound ("95 % of events gt 100") it is p5 that must be above it.
+     */
+    public double shareQuantile() {
+        double share = alertThreshold;
+        return operator == Operator.GT || operator == Operator.GTE ? 1 - share : share;
+    }
+
     public Target {
         Objects.requireNonNull(requirement, "requirement");
         Objects.requireNonNull(metric, "metric");

@@ -17,7 +17,7 @@ final class DeadLetterRecords {
 
     private DeadLetterRecords() {}
 
-    static Record<String, Routed> of(ProcessingContext context, Record<byte[], byte[]> record, String reason,
+    static Record<String, Decoded> of(ProcessingContext context, Record<byte[], byte[]> record, String reason,
                                      Class<?> errorClass) {
         String trimmed = reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) + "…" : reason;
         Headers headers = new RecordHeaders(record.headers().toArray());
@@ -31,7 +31,7 @@ final class DeadLetterRecords {
         }
         LOG.warn("Dead-lettered record {}-{}@{}: {}", source == null ? "?" : source.topic(),
                 source == null ? "?" : source.partition(), source == null ? "?" : source.offset(), trimmed);
-        return new Record<>(null, new DeadLetter(record.key(), record.value()), record.timestamp(), headers);
+        return new Record<>(null, Decoded.rejected(record.key(), record.value()), record.timestamp(), headers);
     }
 
     private static void put(Headers headers, String key, String value) {

@@ -1,10 +1,11 @@
 package io.homeostat.topology;
 
+import io.homeostat.evaluate.RequirementEvent;
 import io.homeostat.model.UnattributedStatus;
 import io.homeostat.otlp.OtlpDecodeException;
 import io.homeostat.otlp.OtlpDecoder;
 import io.homeostat.otlp.OtlpEncoding;
-import io.homeostat.trace.IssueExtractor;
+import io.homeostat.issues.IssueExtractor;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import java.util.HashMap;
 import java.util.Map;
@@ -21,9 +22,9 @@ import org.apache.kafka.streams.processor.api.Record;
  * feed nothing and are not decoded.
  */
 // Implements: REQ-RUNTIME-003 (error logs of the seed's RequirementLogger traced to production issues)
-final class DecodeLogsProcessor implements Processor<byte[], byte[], String, Routed> {
+final class DecodeLogsProcessor implements Processor<byte[], byte[], String, Decoded> {
     private final boolean traceIssues;
-    private ProcessorContext<String, Routed> context;
+    private ProcessorContext<String, Decoded> context;
     private TaskMetrics metrics;
     private Sensor logsDecoded;
     private Sensor deadLettered;
@@ -35,7 +36,7 @@ final class DecodeLogsProcessor implements Processor<byte[], byte[], String, Rou
     }
 
     @Override
-    public void init(ProcessorContext<String, Routed> context) {
+    public void init(ProcessorContext<String, Decoded> context) {
         this.context = context;
         this.metrics = new TaskMetrics(context);
         logsDecoded = metrics.counter("log-records-decoded", "Log records decoded from OTLP log export requests");
@@ -57,12 +58,14 @@ final class DecodeLogsProcessor implements Processor<byte[], byte[], String, Rou
         IssueExtractor.Batch batch = IssueExtractor.fromLogs(request, record.timestamp());
         logsDecoded.record(batch.records());
         long now = context.currentSystemTimeMs();
+        Decoded.Builder out = new Decoded.Builder();
         batch.unattributedByService().forEach((service, count) -> {
             unattributed(service).record(count);
-            context.forward(new Record<String, Routed>(UnattributedStatus.key(service),
-                    new RequirementEvent.Unattributed(service, 0, 0, count, now), record.timestamp(), new RecordHeaders()));
+            out.event(UnattributedStatus.key(service), new RequirementEvent.Unattributed(service, 0, 0, count, now));
         });
-        issues.forward(context, batch, record.timestamp());
+        issues.add(out, batch);
+        Decoded decoded = out.build();
+        if (!decoded.isEmpty()) context.forward(new Record<>(null, decoded, record.timestamp(), new RecordHeaders()));
     }
 
     /** Telemetry with no requirement is counted per service, never silently dropped from the counts. */

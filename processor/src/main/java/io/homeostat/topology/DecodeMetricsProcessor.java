@@ -1,6 +1,7 @@
 package io.homeostat.topology;
 
 import io.homeostat.aggregate.MetricBatchAggregator;
+import io.homeostat.evaluate.RequirementEvent;
 import io.homeostat.model.Timestamps;
 import io.homeostat.model.UnattributedStatus;
 import io.homeostat.otlp.OtlpDecodeException;
@@ -19,10 +20,10 @@ import org.apache.kafka.streams.processor.api.Record;
  * Decodes one OTLP metrics export request per record into partials per requirement (delta slices and
  * cumulative series), keyed by requirement. Undecodable or far-future records become dead letters.
  */
-final class DecodeMetricsProcessor implements Processor<byte[], byte[], String, Routed> {
+final class DecodeMetricsProcessor implements Processor<byte[], byte[], String, Decoded> {
     private final long sliceMs;
     private final long maxFutureMs;
-    private ProcessorContext<String, Routed> context;
+    private ProcessorContext<String, Decoded> context;
     private TaskMetrics metrics;
     private Sensor pointsDecoded;
     private Sensor partialsForwarded;
@@ -35,7 +36,7 @@ final class DecodeMetricsProcessor implements Processor<byte[], byte[], String, 
     }
 
     @Override
-    public void init(ProcessorContext<String, Routed> context) {
+    public void init(ProcessorContext<String, Decoded> context) {
         this.context = context;
         this.metrics = new TaskMetrics(context);
         pointsDecoded = metrics.counter("data-points-decoded", "Metric data points decoded from OTLP metrics export requests");
@@ -62,19 +63,17 @@ final class DecodeMetricsProcessor implements Processor<byte[], byte[], String, 
             return;
         }
         pointsDecoded.record(result.points());
+        Decoded.Builder out = new Decoded.Builder();
         for (Map.Entry<String, Long> e : result.unattributedByService().entrySet()) {
             unattributed(e.getKey()).record(e.getValue());
-            forward(UnattributedStatus.key(e.getKey()),
-                    new RequirementEvent.Unattributed(e.getKey(), 0, e.getValue(), 0, now), record.timestamp());
+            out.event(UnattributedStatus.key(e.getKey()), new RequirementEvent.Unattributed(e.getKey(), 0, e.getValue(), 0, now));
         }
         for (MetricBatchAggregator.Keyed keyed : result.partials()) {
-            forward(keyed.requirement(), new RequirementEvent.MetricSlice(keyed.partial()), record.timestamp());
+            out.event(keyed.requirement(), new RequirementEvent.MetricSlice(keyed.partial()));
             partialsForwarded.record();
         }
-    }
-
-    private void forward(String key, RequirementEvent event, long timestamp) {
-        context.forward(new Record<String, Routed>(key, event, timestamp, new RecordHeaders()));
+        Decoded decoded = out.build();
+        if (!decoded.isEmpty()) context.forward(new Record<>(null, decoded, record.timestamp(), new RecordHeaders()));
     }
 
     private void deadLetter(Record<byte[], byte[]> record, String reason, Class<?> errorClass) {

@@ -3,6 +3,7 @@ package io.homeostat.topology;
 import io.homeostat.aggregate.SpanFolder;
 import io.homeostat.aggregate.SpanJournal;
 import io.homeostat.aggregate.SpanSliceBuffer;
+import io.homeostat.evaluate.RequirementEvent;
 import io.homeostat.model.Timestamps;
 import io.homeostat.model.UnattributedStatus;
 import io.homeostat.otlp.OtlpDecodeException;
@@ -10,7 +11,7 @@ import io.homeostat.otlp.OtlpDecoder;
 import io.homeostat.otlp.OtlpEncoding;
 import io.homeostat.otlp.SpanScanner;
 import io.homeostat.otlp.SpanSummaries;
-import io.homeostat.trace.IssueExtractor;
+import io.homeostat.issues.IssueExtractor;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,7 +43,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * feedback loop is on, the request's errors (the few spans the scanner hands over whole) are folded into one
  * issue partial per production issue, keyed by issue id, at once.
  */
-final class DecodeSpansProcessor implements Processor<byte[], byte[], String, Routed> {
+final class DecodeSpansProcessor implements Processor<byte[], byte[], String, Decoded> {
     static final String JOURNAL_STORE = "span-journal";
     /** Flush every twentieth of a slice, within these bounds, and when this many records are in the journal. */
     private static final long MIN_FLUSH_INTERVAL_MS = 10;
@@ -52,7 +53,7 @@ final class DecodeSpansProcessor implements Processor<byte[], byte[], String, Ro
     private final long maxFutureMs;
     private final long flushIntervalMs;
     private final boolean traceIssues;
-    private ProcessorContext<String, Routed> context;
+    private ProcessorContext<String, Decoded> context;
     private TaskMetrics metrics;
     private Sensor spansDecoded;
     private Sensor partialsForwarded;
@@ -80,7 +81,7 @@ final class DecodeSpansProcessor implements Processor<byte[], byte[], String, Ro
     }
 
     @Override
-    public void init(ProcessorContext<String, Routed> context) {
+    public void init(ProcessorContext<String, Decoded> context) {
         this.context = context;
         this.metrics = new TaskMetrics(context);
         spansDecoded = metrics.counter("spans-decoded", "Spans decoded from OTLP trace export requests");
@@ -128,16 +129,17 @@ final class DecodeSpansProcessor implements Processor<byte[], byte[], String, Ro
             journal.put(key, entry);
             journalKeys.add(key);
         }
+        Decoded.Builder out = new Decoded.Builder();
         for (Map.Entry<String, Long> e : unattributed.entrySet()) {
             unattributed(e.getKey()).record(e.getValue());
-            forward(UnattributedStatus.key(e.getKey()),
-                    new RequirementEvent.Unattributed(e.getKey(), e.getValue(), 0, 0, now), record.timestamp());
+            out.event(UnattributedStatus.key(e.getKey()), new RequirementEvent.Unattributed(e.getKey(), e.getValue(), 0, 0, now));
         }
         if (traceIssues && spans.fullSpanCount() > 0) {
             // Implements: REQ-RUNTIME-003 (errors and exception events of the batch, folded per issue)
             IssueExtractor.Batch errors = IssueExtractor.fromSpans(spans.fullSpans(), record.timestamp());
-            issues.forward(context, errors, record.timestamp());
+            issues.add(out, errors);
         }
+        forward(out.build(), record.timestamp());
         if (journalKeys.size() >= MAX_RECORDS_PER_FLUSH) flush(now);
     }
 
@@ -145,8 +147,9 @@ final class DecodeSpansProcessor implements Processor<byte[], byte[], String, Ro
     private void flush(long now) {
         if (buffer.isEmpty() && journalKeys.isEmpty()) return;
         for (SpanSliceBuffer.Partial partial : buffer.drain()) {
-            forward(partial.requirement(), new RequirementEvent.SlicePartial(partial.sliceStart(), partial.spans()),
-                    partial.timestampMs());
+            // One record per partial, stamped with the newest input record folded into it.
+            forward(new Decoded.Builder().event(partial.requirement(),
+                    new RequirementEvent.SlicePartial(partial.sliceStart(), partial.spans())).build(), partial.timestampMs());
             partialsForwarded.record();
         }
         for (Bytes key : journalKeys) journal.delete(key);
@@ -168,8 +171,8 @@ final class DecodeSpansProcessor implements Processor<byte[], byte[], String, Ro
         return Bytes.wrap(key.array());
     }
 
-    private void forward(String key, RequirementEvent event, long timestamp) {
-        context.forward(new Record<String, Routed>(key, event, timestamp, new RecordHeaders()));
+    private void forward(Decoded decoded, long timestamp) {
+        if (!decoded.isEmpty()) context.forward(new Record<>(null, decoded, timestamp, new RecordHeaders()));
     }
 
     private void deadLetter(Record<byte[], byte[]> record, String reason, Class<?> errorClass) {

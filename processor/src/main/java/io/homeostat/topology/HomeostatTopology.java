@@ -1,14 +1,14 @@
 package io.homeostat.topology;
 
+import io.homeostat.evaluate.RequirementEvent;
+import io.homeostat.issues.IssuePartial;
 import io.homeostat.model.Alert;
 import io.homeostat.model.FeedbackIntent;
 import io.homeostat.model.ProductionIssue;
-import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
@@ -18,25 +18,30 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * Builds the Homeostat topology. Pure: settings in, {@link Topology} out; how it runs (brokers,
- * exactly-once, state directory) is the runner's business.
+ * exactly-once, state directory) is the runner's business. It reads in the order the data flows:
  *
  * <pre>
- * otlp_spans ───► decode-spans ───┐ partials per (requirement, slice), folded across records, every slice/20;
- *                                 │ issue partials per issue
- * otlp_metrics ─► decode-metrics ─┤ partials per (requirement, series, slice)
- * otlp_logs ────► decode-logs ────┤ issue partials per issue
- * targets ──────► route-targets ──┘
- *                   └─► split ─► dead letters ─────────────────────────────────────► homeostasis.dlq
- *                             ├─► issue-occurrences (repartition by issue id)
- *                             │     └─► track-issues (issue state; wall-clock punctuator)
- *                             │           ├─► homeostasis.issues
- *                             │           └─► homeostasis.intents (one per issue)
- *                             └─► requirement-events (one repartition, keyed by requirement)
- *                                   └─► evaluate (slices, series, targets, episodes; wall-clock punctuator)
- *                                         ├─► alert-on-deviation ─► homeostasis.alerts
- *                                         ├─► intents-from-alerts ─► homeostasis.intents (one per episode)
- *                                         └─► homeostasis.status
+ * 1. decode    otlp_spans ───► decode-spans ───┐ partials per (requirement, slice), folded across records,
+ *                                              │ flushed every slice/20; issue partials per issue
+ *              otlp_metrics ─► decode-metrics ─┤ partials per (requirement, series, slice)
+ *              otlp_logs ────► decode-logs ────┤ issue partials per issue
+ *              targets ──────► route-targets ──┘ targets, keyed by their requirement
+ *                                   (each hands on a {@link Decoded}: what one record made, by kind)
+ * 2. route     dead-letters ─────────────────────────────────────────────────────────► homeostasis.dlq
+ *              to-requirements ─► requirement-events (repartition, keyed by requirement)
+ *              to-issues ───────► issue-occurrences (repartition, keyed by issue id)
+ * 3. evaluate  requirement-events ─► evaluate (slices, series, targets, episodes; wall-clock punctuator)
+ *              issue-occurrences ──► track-issues (issue state; wall-clock punctuator)
+ * 4. publish   evaluate ─┬─► alerts ─────────────────────────────► homeostasis.alerts
+ *                        ├─► intents-from-alerts ─► alert-intents ─► homeostasis.intents (one per episode)
+ *                        └─► status ─────────────────────────────► homeostasis.status
+ *              track-issues ─┬─► issues ────────────────────────► homeostasis.issues
+ *                            └─► issue-intents ─────────────────► homeostasis.intents (one per issue)
  * </pre>
+ *
+ * Nothing asks a value for its type: the decoders' {@link Decoded} is routed by typed {@code flatMap}s, and
+ * the evaluating processors forward each record to the child named for where it goes (their children are
+ * added with the Processor API on the built topology, wired by name).
  */
 public final class HomeostatTopology {
     static final String REQUIREMENT_EVENTS = "requirement-events";
@@ -48,10 +53,73 @@ public final class HomeostatTopology {
 
     public static Topology build(TopologySettings settings) {
         Topics topics = settings.topics();
+        long sliceMs = settings.sliceMs();
+        long maxFutureMs = settings.maxFuture().toMillis();
+        RuntimeSettings runtime = settings.runtime();
         StreamsBuilder builder = new StreamsBuilder();
+        addStores(builder);
 
+        // 1. Decode: one processor per input topic.
+        KStream<String, Decoded> spans = builder.stream(topics.spans(), bytes("otlp-spans"))
+                .process(() -> new DecodeSpansProcessor(sliceMs, maxFutureMs, runtime.feedbackLoopEnabled()),
+                        Named.as("decode-spans"), DecodeSpansProcessor.JOURNAL_STORE);
+        KStream<String, Decoded> metrics = builder.stream(topics.metrics(), bytes("otlp-metrics"))
+                .process(() -> new DecodeMetricsProcessor(sliceMs, maxFutureMs), Named.as("decode-metrics"));
+        KStream<String, Decoded> logs = builder.stream(topics.logs(), bytes("otlp-logs"))
+                .process(() -> new DecodeLogsProcessor(runtime.feedbackLoopEnabled()), Named.as("decode-logs"));
+        KStream<String, Decoded> targets = builder.stream(topics.targets(), bytes("targets"))
+                .process(RouteTargetsProcessor::new, Named.as("route-targets"), RouteTargetsProcessor.ROUTES_STORE);
+        KStream<String, Decoded> decoded = spans.merge(metrics, Named.as("telemetry"))
+                .merge(logs, Named.as("telemetry-and-logs"))
+                .merge(targets, Named.as("decoded"));
+
+        // 2. Route: rejected records to the dead-letter topic; the rest to the task that owns their key.
+        decoded.flatMap((key, value) -> value.deadLetters(), Named.as("dead-letters"))
+                .to(topics.deadLetters(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("dlq"));
+        KStream<String, RequirementEvent> requirementEvents = decoded
+                .flatMap((key, value) -> value.requirementEvents(), Named.as("to-requirements"))
+                .repartition(Repartitioned.with(Serdes.String(), new RequirementEventSerde()).withName(REQUIREMENT_EVENTS));
+        KStream<String, IssuePartial> issueOccurrences = decoded
+                .flatMap((key, value) -> value.issueOccurrences(), Named.as("to-issues"))
+                .repartition(Repartitioned.with(Serdes.String(), new IssuePartialSerde()).withName(ISSUE_OCCURRENCES));
+
+        // 3. Evaluate: the requirement's slices against its targets; the production issues' state.
+        requirementEvents.process(() -> new EvaluateProcessor(sliceMs, settings.graceMs(),
+                        settings.statusInterval().toMillis(), runtime.requireReqTags(), runtime.alertOnDeviation()),
+                Named.as(EvaluateProcessor.NAME), EvaluateProcessor.STORES);
+        // Implements: REQ-RUNTIME-003 (production issues and their feedback intents)
+        issueOccurrences.process(() -> new TrackIssuesProcessor(runtime), Named.as(TrackIssuesProcessor.NAME),
+                TrackIssuesProcessor.ISSUES_STORE);
+
+        // 4. Publish: the children the evaluating processors forward to by name.
+        Topology topology = builder.build();
+        Serializer<String> keys = Serdes.String().serializer();
+        topology.addSink(EvaluateProcessor.ALERTS, topics.alerts(), keys, new JsonSerde<>(Alert.class).serializer(),
+                EvaluateProcessor.NAME);
+        topology.addProcessor(EvaluateProcessor.INTENTS, () -> new IntentsFromAlertsProcessor(runtime.intentsEnabled()),
+                EvaluateProcessor.NAME);
+        topology.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(IntentsFromAlertsProcessor.ALERT_INTENTS_STORE), Serdes.String(),
+                Serdes.ByteArray()), EvaluateProcessor.INTENTS);
+        topology.addSink("alert-intents", topics.intents(), keys, new JsonSerde<>(FeedbackIntent.class).serializer(),
+                EvaluateProcessor.INTENTS);
+        topology.addSink(EvaluateProcessor.STATUS, topics.status(), keys, new JsonSerde<>(Object.class).serializer(),
+                EvaluateProcessor.NAME);
+        topology.addSink(TrackIssuesProcessor.ISSUES, topics.issues(), keys,
+                new JsonSerde<>(ProductionIssue.class).serializer(), TrackIssuesProcessor.NAME);
+        topology.addSink(TrackIssuesProcessor.INTENTS, topics.intents(), keys,
+                new JsonSerde<>(FeedbackIntent.class).serializer(), TrackIssuesProcessor.NAME);
+        return topology;
+    }
+
+    private static Consumed<byte[], byte[]> bytes(String sourceName) {
+        return Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(sourceName);
+    }
+
+    /** The stores of the DSL's processors (the alert-intents store is added beside its processor). */
+    private static void addStores(StreamsBuilder builder) {
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(RouteTargetsProcessor.ROUTES_STORE), Serdes.String(), Serdes.String()));
+                Stores.persistentKeyValueStore(RouteTargetsProcessor.ROUTES_STORE), Serdes.String(), Serdes.ByteArray()));
         for (String name : new String[] {RequirementWindows.SPAN_SLICES_STORE, RequirementWindows.METRIC_SLICES_STORE,
                 RequirementWindows.SERIES_STORE}) {
             // Cached: a slice gets a partial from every decode task at every flush; the record cache folds them
@@ -64,8 +132,7 @@ public final class HomeostatTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(DecodeSpansProcessor.JOURNAL_STORE),
                 Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled());
         for (String name : new String[] {EvaluateProcessor.TARGETS_STORE, EvaluateProcessor.EPISODES_STORE,
-                EvaluateProcessor.TARGET_STATE_STORE, EvaluateProcessor.UNATTRIBUTED_STORE,
-                IntentsFromAlertsProcessor.ALERT_INTENTS_STORE}) {
+                EvaluateProcessor.TARGET_STATE_STORE, EvaluateProcessor.UNATTRIBUTED_STORE}) {
             builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(),
                     Serdes.ByteArray()));
         }
@@ -73,79 +140,5 @@ public final class HomeostatTopology {
         // one RocksDB write and one changelog record (its state, HyperLogLog included) per issue and commit.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TrackIssuesProcessor.ISSUES_STORE),
                 Serdes.String(), Serdes.ByteArray()).withCachingEnabled());
-
-        long sliceMs = settings.sliceMs();
-        long maxFutureMs = settings.maxFuture().toMillis();
-        RuntimeSettings runtime = settings.runtime();
-        KStream<String, Routed> spans = builder
-                .stream(topics.spans(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("otlp-spans"))
-                .process(() -> new DecodeSpansProcessor(sliceMs, maxFutureMs, runtime.feedbackLoopEnabled()),
-                        Named.as("decode-spans"), DecodeSpansProcessor.JOURNAL_STORE);
-        KStream<String, Routed> metrics = builder
-                .stream(topics.metrics(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("otlp-metrics"))
-                .process(() -> new DecodeMetricsProcessor(sliceMs, maxFutureMs), Named.as("decode-metrics"));
-        KStream<String, Routed> logs = builder
-                .stream(topics.logs(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("otlp-logs"))
-                .process(() -> new DecodeLogsProcessor(runtime.feedbackLoopEnabled()), Named.as("decode-logs"));
-        KStream<String, Routed> targets = builder
-                .stream(topics.targets(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("targets"))
-                .process(RouteTargetsProcessor::new, Named.as("route-targets"), RouteTargetsProcessor.ROUTES_STORE);
-
-        Map<String, KStream<String, Routed>> routed = spans
-                .merge(metrics, Named.as("telemetry"))
-                .merge(logs, Named.as("telemetry-and-logs"))
-                .merge(targets, Named.as("inputs"))
-                .split(Named.as("routed-"))
-                .branch((key, value) -> value instanceof DeadLetter, Branched.as("dead-letters"))
-                .branch((key, value) -> value instanceof IssueOccurrences, Branched.as("issue-occurrences"))
-                .defaultBranch(Branched.as("requirement-events"));
-
-        routed.get("routed-dead-letters")
-                .map((key, value) -> {
-                    DeadLetter letter = (DeadLetter) value;
-                    return KeyValue.pair(letter.key(), letter.value());
-                }, Named.as("dead-letter-bytes"))
-                .to(topics.deadLetters(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("dlq"));
-
-        Map<String, KStream<String, Emitted>> emitted = routed.get("routed-requirement-events")
-                .mapValues(value -> (RequirementEvent) value, Named.as("as-requirement-event"))
-                .repartition(Repartitioned.with(Serdes.String(), new RequirementEventSerde()).withName(REQUIREMENT_EVENTS))
-                .process(() -> new EvaluateProcessor(sliceMs, settings.graceMs(), settings.statusInterval().toMillis(),
-                                runtime.requireReqTags()),
-                        Named.as("evaluate"), EvaluateProcessor.STORES)
-                .split(Named.as("emitted-"))
-                .branch((key, value) -> value instanceof Emitted.AlertChange, Branched.as("alerts"))
-                .defaultBranch(Branched.as("status"));
-
-        KStream<String, Alert> alerts = emitted.get("emitted-alerts")
-                .mapValues(value -> ((Emitted.AlertChange) value).alert(), Named.as("alert-records"));
-        alerts.filter((fingerprint, alert) -> runtime.alertOnDeviation() || !Alert.KIND_DEVIATION.equals(alert.kind()),
-                        Named.as("alert-on-deviation"))
-                .to(topics.alerts(), Produced.with(Serdes.String(), new JsonSerde<>(Alert.class)).withName("alerts"));
-        alerts.process(() -> new IntentsFromAlertsProcessor(runtime.intentsEnabled()), Named.as("intents-from-alerts"),
-                        IntentsFromAlertsProcessor.ALERT_INTENTS_STORE)
-                .to(topics.intents(), Produced.with(Serdes.String(), new JsonSerde<>(FeedbackIntent.class))
-                        .withName("alert-intents"));
-        emitted.get("emitted-status")
-                .mapValues(value -> ((Emitted.Status) value).status(), Named.as("status-records"))
-                .to(topics.status(), Produced.with(Serdes.String(), new JsonSerde<>(Object.class)).withName("status"));
-
-        // Implements: REQ-RUNTIME-003 (production issues and their feedback intents)
-        Map<String, KStream<String, IssueOutput>> issueOutputs = routed.get("routed-issue-occurrences")
-                .mapValues(value -> ((IssueOccurrences) value).issue(), Named.as("as-issue-partial"))
-                .repartition(Repartitioned.with(Serdes.String(), new IssuePartialSerde()).withName(ISSUE_OCCURRENCES))
-                .process(() -> new TrackIssuesProcessor(runtime), Named.as("track-issues"), TrackIssuesProcessor.ISSUES_STORE)
-                .split(Named.as("issue-outputs-"))
-                .branch((key, value) -> value instanceof IssueOutput.Issue, Branched.as("issues"))
-                .defaultBranch(Branched.as("intents"));
-        issueOutputs.get("issue-outputs-issues")
-                .mapValues(value -> ((IssueOutput.Issue) value).issue(), Named.as("as-production-issue"))
-                .to(topics.issues(), Produced.with(Serdes.String(), new JsonSerde<>(ProductionIssue.class)).withName("issues"));
-        issueOutputs.get("issue-outputs-intents")
-                .mapValues(value -> ((IssueOutput.Intent) value).intent(), Named.as("as-feedback-intent"))
-                .to(topics.intents(), Produced.with(Serdes.String(), new JsonSerde<>(FeedbackIntent.class))
-                        .withName("issue-intents"));
-
-        return builder.build();
     }
 }

@@ -2,8 +2,8 @@ package io.homeostat.topology;
 
 import io.homeostat.model.Alert;
 import io.homeostat.model.FeedbackIntent;
-import io.homeostat.trace.AlertIntents;
-import io.homeostat.trace.TraceCodec;
+import io.homeostat.issues.AlertIntents;
+import io.homeostat.issues.IssueCodec;
 import java.util.Objects;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -27,6 +27,7 @@ final class IntentsFromAlertsProcessor implements Processor<String, Alert, Strin
     private KeyValueStore<String, byte[]> marks;
     private TaskMetrics metrics;
     private Sensor intentsPublished;
+    private UnreadableState unreadable;
 
     IntentsFromAlertsProcessor(boolean intentsEnabled) {
         this.intentsEnabled = intentsEnabled;
@@ -38,6 +39,7 @@ final class IntentsFromAlertsProcessor implements Processor<String, Alert, Strin
         marks = context.getStateStore(ALERT_INTENTS_STORE);
         metrics = new TaskMetrics(context);
         intentsPublished = metrics.counter("alert-intents-published", "Feedback intents published for alert episodes");
+        unreadable = new UnreadableState(metrics);
     }
 
     @Override
@@ -50,7 +52,7 @@ final class IntentsFromAlertsProcessor implements Processor<String, Alert, Strin
         AlertIntents.Decision decision = AlertIntents.next(before, alert, now);
         if (!Objects.equals(before, decision.mark())) {
             if (decision.mark() == null) marks.delete(fingerprint);
-            else marks.put(fingerprint, TraceCodec.encode(decision.mark()));
+            else marks.put(fingerprint, IssueCodec.encode(decision.mark()));
         }
         FeedbackIntent intent = decision.intent();
         if (intent != null) {
@@ -61,12 +63,13 @@ final class IntentsFromAlertsProcessor implements Processor<String, Alert, Strin
         }
     }
 
-    private static AlertIntents.Mark decode(String fingerprint, byte[] stored) {
+    private AlertIntents.Mark decode(String fingerprint, byte[] stored) {
         if (stored == null) return null;
         try {
-            return TraceCodec.decodeMark(stored);
+            return IssueCodec.decodeMark(stored);
         } catch (IllegalArgumentException e) {
-            LOG.error("Stored intent mark of alert {} is unreadable and is dropped: {}", fingerprint, e.getMessage());
+            unreadable.report(ALERT_INTENTS_STORE, fingerprint, e,
+                    "the alert's next episode record may make a second intent for the same episode");
             return null;
         }
     }

@@ -1,14 +1,10 @@
 package io.homeostat.topology;
 
-import io.homeostat.trace.IssueExtractor;
-import io.homeostat.trace.IssuePartial;
-import org.apache.kafka.common.header.internals.RecordHeaders;
+import io.homeostat.issues.IssueExtractor;
 import org.apache.kafka.common.metrics.Sensor;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
-import org.apache.kafka.streams.processor.api.Record;
 
 /**
- * Forwards the issue partials of one decoded batch, keyed by issue id, and counts what was found; one per
+ * Hands on the issue partials of one decoded batch (keyed by issue id) and counts what was found; one per
  * decoding processor, its counters tagged {@code signal=spans|logs}.
  */
 final class IssueForwarder {
@@ -26,13 +22,10 @@ final class IssueForwarder {
                 : null;
     }
 
-    void forward(ProcessorContext<String, Routed> context, IssueExtractor.Batch batch, long timestamp) {
+    void add(Decoded.Builder out, IssueExtractor.Batch batch) {
         errorsTraced.record(batch.occurrences());
         if (bareErrorSpans != null) bareErrorSpans.record(batch.bareErrorSpans());
-        for (IssuePartial issue : batch.issues().values()) {
-            context.forward(new Record<String, Routed>(issue.issueId(), new IssueOccurrences(issue), timestamp,
-                    new RecordHeaders()));
-            partialsForwarded.record();
-        }
+        batch.issues().values().forEach(out::issue);
+        partialsForwarded.record(batch.issues().size());
     }
 }

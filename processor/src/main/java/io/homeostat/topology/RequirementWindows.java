@@ -7,9 +7,9 @@ import io.homeostat.aggregate.MetricCodec;
 import io.homeostat.aggregate.MetricPartial;
 import io.homeostat.aggregate.SpanAggregate;
 import io.homeostat.aggregate.SpanAggregateCodec;
+import io.homeostat.evaluate.SliceData;
 import io.homeostat.evaluate.WindowData;
 import io.homeostat.model.MetricRef;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -24,7 +24,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * The data side of a requirement task's state: span slices, metric slices (delta form, per series) and
  * the last point of every cumulative series, in three changelogged stores.
  */
-final class RequirementWindows {
+final class RequirementWindows implements SliceData {
     static final String SPAN_SLICES_STORE = "requirement-slices";
     static final String METRIC_SLICES_STORE = "metric-slices";
     static final String SERIES_STORE = "metric-series";
@@ -33,35 +33,52 @@ final class RequirementWindows {
     private final KeyValueStore<Bytes, byte[]> spanSlices;
     private final KeyValueStore<Bytes, byte[]> metricSlices;
     private final KeyValueStore<Bytes, byte[]> series;
+    private final UnreadableState unreadable;
 
     RequirementWindows(long sliceMs, KeyValueStore<Bytes, byte[]> spanSlices, KeyValueStore<Bytes, byte[]> metricSlices,
-                       KeyValueStore<Bytes, byte[]> series) {
+                       KeyValueStore<Bytes, byte[]> series, UnreadableState unreadable) {
+        this.unreadable = unreadable;
         this.sliceMs = sliceMs;
         this.spanSlices = spanSlices;
         this.metricSlices = metricSlices;
         this.series = series;
     }
 
-    void addSpans(String requirement, long sliceStart, SpanAggregate spans) {
+    @Override
+    public void addSpans(String requirement, long sliceStart, SpanAggregate spans) {
         Bytes key = SliceStoreKeys.key(requirement, sliceStart);
         byte[] existing = spanSlices.get(key);
         SpanAggregate merged = spans;
         if (existing != null) {
-            merged = SpanAggregateCodec.decode(existing);
-            merged.merge(spans);
+            try {
+                merged = SpanAggregateCodec.decode(existing);
+                merged.merge(spans);
+            } catch (IllegalArgumentException e) {
+                unreadable.report(SPAN_SLICES_STORE, key, e, "the slice starts over from this partial");
+                merged = spans;
+            }
         }
         spanSlices.put(key, SpanAggregateCodec.encode(merged));
     }
 
-    void addMetric(String requirement, String metric, SortedMap<String, String> attributes, long sliceStart,
+    @Override
+    public void addMetric(String requirement, String metric, SortedMap<String, String> attributes, long sliceStart,
                    MetricAggregate delta) {
         Bytes key = SliceStoreKeys.metricKey(requirement, metric, sliceStart, MetricPartial.attributesId(attributes));
         byte[] existing = metricSlices.get(key);
         MetricAggregate merged = delta;
         if (existing != null) {
-            MetricCodec.SeriesSlice stored = MetricCodec.decodeSeriesSlice(existing);
-            if (stored.aggregate().kind() != delta.kind()) return; // a metric changing type mid-slice: keep the first
-            merged = stored.aggregate().merge(delta);
+            MetricCodec.SeriesSlice stored;
+            try {
+                stored = MetricCodec.decodeSeriesSlice(existing);
+            } catch (IllegalArgumentException e) {
+                unreadable.report(METRIC_SLICES_STORE, key, e, "the slice starts over from this partial");
+                stored = null;
+            }
+            if (stored != null) {
+                if (stored.aggregate().kind() != delta.kind()) return; // a metric changing type mid-slice: keep the first
+                merged = stored.aggregate().merge(delta);
+            }
         }
         metricSlices.put(key, MetricCodec.encode(new MetricCodec.SeriesSlice(attributes, merged)));
     }
@@ -70,36 +87,32 @@ final class RequirementWindows {
      * Turns a series' cumulative points into increases against its stored previous point, and stores the
      * newest point. Duplicates and out-of-order points are skipped (counted in the result).
      */
-    CumulativeSeries.Advance increases(String requirement, MetricPartial partial, long nowMs) {
+    @Override
+    public CumulativeSeries.Advance increases(String requirement, MetricPartial partial, long nowMs) {
         Bytes key = SliceStoreKeys.seriesKey(requirement, partial.metric(), partial.seriesId());
         MetricPartial.Shape shape = partial.cumulative().shape();
         MessageLite previous = null;
         byte[] stored = series.get(key);
         if (stored != null) {
-            ByteBuffer in = ByteBuffer.wrap(stored);
-            MetricPartial.Shape storedShape = MetricPartial.Shape.values()[in.get()];
-            in.getLong(); // last update, wall time
-            if (storedShape == shape) {
-                byte[] point = new byte[in.remaining()];
-                in.get(point);
-                try {
-                    previous = MetricCodec.parsePoint(shape, point);
-                } catch (java.io.IOException e) {
-                    previous = null; // unreadable: start the series over from this point
-                }
+            try {
+                MetricCodec.SeriesPoint point = MetricCodec.decodeSeriesPoint(stored);
+                if (point.shape() == shape) previous = MetricCodec.parsePoint(shape, point.point());
+            } catch (java.io.IOException | IllegalArgumentException e) {
+                // Unreadable: the series starts over from this point (its next point is a new baseline).
+                unreadable.report(SERIES_STORE, key, e, "the series starts over from this point");
+                previous = null;
             }
         }
         CumulativeSeries.Advance advance = CumulativeSeries.advance(shape, previous, partial.cumulative().points(), sliceMs);
         if (advance.latest() != null) {
-            byte[] point = advance.latest().toByteArray();
-            series.put(key, ByteBuffer.allocate(1 + 8 + point.length).put((byte) shape.ordinal()).putLong(nowMs)
-                    .put(point).array());
+            series.put(key, MetricCodec.encode(new MetricCodec.SeriesPoint(shape, nowMs, advance.latest().toByteArray())));
         }
         return advance;
     }
 
     /** The requirement's data in {@code [from, to)}, merged lazily and once per metric reference. */
-    WindowData window(String requirement, long from, long to) {
+    @Override
+    public WindowData window(String requirement, long from, long to) {
         return new WindowData() {
             private Windowed<SpanAggregate> spans;
             private final Map<MetricRef, Optional<Windowed<MetricAggregate>>> metrics = new HashMap<>();
@@ -124,7 +137,13 @@ final class RequirementWindows {
                 SliceStoreKeys.key(requirement, to - 1))) {
             while (it.hasNext()) {
                 var entry = it.next();
-                SpanAggregate slice = SpanAggregateCodec.decode(entry.value);
+                SpanAggregate slice;
+                try {
+                    slice = SpanAggregateCodec.decode(entry.value);
+                } catch (IllegalArgumentException e) {
+                    unreadable.report(SPAN_SLICES_STORE, entry.key, e, "the slice is left out of the window");
+                    continue;
+                }
                 if (slice.count() > 0) latest = Math.max(latest, SliceStoreKeys.sliceStart(entry.key) + sliceMs);
                 window.merge(slice);
             }
@@ -140,7 +159,13 @@ final class RequirementWindows {
                 SliceStoreKeys.metricKey(requirement, ref.metric(), to - 1, -1L))) {
             while (it.hasNext()) {
                 var entry = it.next();
-                MetricCodec.SeriesSlice slice = MetricCodec.decodeSeriesSlice(entry.value);
+                MetricCodec.SeriesSlice slice;
+                try {
+                    slice = MetricCodec.decodeSeriesSlice(entry.value);
+                } catch (IllegalArgumentException e) {
+                    unreadable.report(METRIC_SLICES_STORE, entry.key, e, "the slice is left out of the window");
+                    continue;
+                }
                 if (!ref.matches(slice.attributes())) continue;
                 if (window != null && window.kind() != slice.aggregate().kind()) continue;
                 window = window == null ? slice.aggregate() : window.merge(slice.aggregate());
@@ -151,7 +176,8 @@ final class RequirementWindows {
     }
 
     /** Drops slices older than {@code cutoff} (event time) and series untouched since {@code seriesCutoffWall}. */
-    void purge(long cutoff, long seriesCutoffWall) {
+    @Override
+    public void purge(long cutoff, long seriesCutoffWall) {
         deleteWhere(spanSlices, key -> SliceStoreKeys.sliceStart(key) < cutoff);
         deleteWhere(metricSlices, key -> SliceStoreKeys.metricSliceStart(key) < cutoff);
         if (seriesCutoffWall != Long.MIN_VALUE) {
@@ -159,7 +185,14 @@ final class RequirementWindows {
             try (KeyValueIterator<Bytes, byte[]> it = series.all()) {
                 while (it.hasNext()) {
                     var entry = it.next();
-                    if (ByteBuffer.wrap(entry.value, 1, 8).getLong() < seriesCutoffWall) stale.add(entry.key);
+                    long updatedAt;
+                    try {
+                        updatedAt = MetricCodec.decodeSeriesPoint(entry.value).updatedAtMs();
+                    } catch (IllegalArgumentException e) {
+                        unreadable.report(SERIES_STORE, entry.key, e, "the series is forgotten (its next point is a baseline)");
+                        updatedAt = Long.MIN_VALUE;
+                    }
+                    if (updatedAt < seriesCutoffWall) stale.add(entry.key);
                 }
             }
             stale.forEach(series::delete);

@@ -1,5 +1,6 @@
 package io.homeostat.topology;
 
+import io.homeostat.evaluate.RequirementEvent;
 import io.homeostat.model.InvalidTargetException;
 import io.homeostat.model.Target;
 import io.homeostat.model.TargetParser;
@@ -19,25 +20,27 @@ import org.slf4j.LoggerFactory;
  * previous version stays active). A tombstone carries no requirement, so this processor remembers, per
  * target id, where the target was sent ({@link #ROUTES_STORE}).
  */
-final class RouteTargetsProcessor implements Processor<byte[], byte[], String, Routed> {
+final class RouteTargetsProcessor implements Processor<byte[], byte[], String, Decoded> {
     static final String ROUTES_STORE = "target-routes";
     private static final Logger LOG = LoggerFactory.getLogger(RouteTargetsProcessor.class);
 
-    private ProcessorContext<String, Routed> context;
-    private KeyValueStore<String, String> routes;
+    private ProcessorContext<String, Decoded> context;
+    private KeyValueStore<String, byte[]> routes;
+    private UnreadableState unreadable;
     private TaskMetrics metrics;
     private Sensor applied;
     private Sensor deleted;
     private Sensor rejected;
 
     @Override
-    public void init(ProcessorContext<String, Routed> context) {
+    public void init(ProcessorContext<String, Decoded> context) {
         this.context = context;
         this.routes = context.getStateStore(ROUTES_STORE);
         this.metrics = new TaskMetrics(context);
         applied = metrics.counter("targets-applied", "Valid targets created or changed");
         deleted = metrics.counter("targets-deleted", "Targets deleted by a tombstone");
         rejected = metrics.counter("targets-dead-lettered", "Invalid targets sent to the dead-letter topic");
+        unreadable = new UnreadableState(metrics);
     }
 
     @Override
@@ -47,7 +50,7 @@ final class RouteTargetsProcessor implements Processor<byte[], byte[], String, R
             return;
         }
         String targetId = new String(record.key(), StandardCharsets.UTF_8);
-        String previousRequirement = routes.get(targetId);
+        String previousRequirement = route(targetId);
         if (record.value() == null) {
             if (previousRequirement != null) {
                 routes.delete(targetId);
@@ -68,13 +71,26 @@ final class RouteTargetsProcessor implements Processor<byte[], byte[], String, R
         if (previousRequirement != null && !previousRequirement.equals(target.requirement())) {
             forward(previousRequirement, new RequirementEvent.TargetDelete(targetId), record.timestamp());
         }
-        routes.put(targetId, target.requirement());
+        routes.put(targetId, TargetRoutes.encode(target.requirement()));
         forward(target.requirement(), new RequirementEvent.TargetUpsert(targetId, target), record.timestamp());
         applied.record();
     }
 
+    /** Where the target was sent last, or {@code null}. */
+    private String route(String targetId) {
+        byte[] stored = routes.get(targetId);
+        if (stored == null) return null;
+        try {
+            return TargetRoutes.decode(stored);
+        } catch (IllegalArgumentException e) {
+            unreadable.report(ROUTES_STORE, targetId, e, "the target is routed as new (a tombstone for it is ignored)");
+            return null;
+        }
+    }
+
     private void forward(String requirement, RequirementEvent event, long timestamp) {
-        context.forward(new Record<String, Routed>(requirement, event, timestamp, new RecordHeaders()));
+        context.forward(new Record<>(null, new Decoded.Builder().event(requirement, event).build(), timestamp,
+                new RecordHeaders()));
     }
 
     private void reject(Record<byte[], byte[]> record, String reason) {

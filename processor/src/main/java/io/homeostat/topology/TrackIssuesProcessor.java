@@ -2,10 +2,10 @@ package io.homeostat.topology;
 
 import io.homeostat.model.FeedbackIntent;
 import io.homeostat.model.ProductionIssue;
-import io.homeostat.trace.IssuePartial;
-import io.homeostat.trace.IssueState;
-import io.homeostat.trace.IssueTracker;
-import io.homeostat.trace.TraceCodec;
+import io.homeostat.issues.IssuePartial;
+import io.homeostat.issues.IssueState;
+import io.homeostat.issues.IssueTracker;
+import io.homeostat.issues.IssueCodec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,18 +28,23 @@ import org.slf4j.LoggerFactory;
  * intent once, and on a wall-clock punctuator resolves issues that have been quiet for the quiet period
  * and forgets resolved ones after the retention. Wall clock, because stream time stops when errors do.
  */
-final class TrackIssuesProcessor implements Processor<String, IssuePartial, String, IssueOutput> {
+final class TrackIssuesProcessor implements Processor<String, IssuePartial, String, Object> {
+    static final String NAME = "track-issues";
+    /** Children: issue records (issues topic) and their intents (intents topic). */
+    static final String ISSUES = "issues";
+    static final String INTENTS = "issue-intents";
     static final String ISSUES_STORE = "production-issues";
     private static final Logger LOG = LoggerFactory.getLogger(TrackIssuesProcessor.class);
 
     private final RuntimeSettings settings;
-    private ProcessorContext<String, IssueOutput> context;
+    private ProcessorContext<String, Object> context;
     private KeyValueStore<String, byte[]> store;
     /** What the punctuator needs of each issue, mirrored from the store (the truth on restore). */
     private final Map<String, Activity> activity = new HashMap<>();
     private TaskMetrics metrics;
     private Sensor issuesPublished;
     private Sensor intentsPublished;
+    private UnreadableState unreadable;
 
     private record Activity(boolean open, long lastArrivalMs, long resolvedAtMs) {
         static Activity of(IssueState state) {
@@ -52,12 +57,13 @@ final class TrackIssuesProcessor implements Processor<String, IssuePartial, Stri
     }
 
     @Override
-    public void init(ProcessorContext<String, IssueOutput> context) {
+    public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         store = context.getStateStore(ISSUES_STORE);
         metrics = new TaskMetrics(context);
         issuesPublished = metrics.counter("issues-published", "Production issue records published (opened, changed, resolved)");
         intentsPublished = metrics.counter("issue-intents-published", "Feedback intents published for production issues");
+        unreadable = new UnreadableState(metrics);
         try (KeyValueIterator<String, byte[]> it = store.all()) {
             while (it.hasNext()) {
                 KeyValue<String, byte[]> entry = it.next();
@@ -99,28 +105,27 @@ final class TrackIssuesProcessor implements Processor<String, IssuePartial, Stri
     }
 
     /** The stored state, or {@code null} when there is none or it is unreadable (then the issue starts afresh). */
-    private static IssueState decode(String issueId, byte[] stored) {
+    private IssueState decode(String issueId, byte[] stored) {
         if (stored == null) return null;
         try {
-            return TraceCodec.decodeState(stored);
+            return IssueCodec.decodeState(stored);
         } catch (IllegalArgumentException e) {
-            LOG.error("Stored state of issue {} is unreadable and is dropped; the issue starts afresh: {}", issueId,
-                    e.getMessage());
+            unreadable.report(ISSUES_STORE, issueId, e, "the issue starts afresh at its next occurrence");
             return null;
         }
     }
 
     private void apply(String issueId, IssueTracker.Transition transition, long now) {
-        store.put(issueId, TraceCodec.encode(transition.state()));
+        store.put(issueId, IssueCodec.encode(transition.state()));
         activity.put(issueId, Activity.of(transition.state()));
         // The intent first: the issue record names it.
         for (FeedbackIntent intent : transition.intents()) {
-            context.forward(new Record<>(intent.intentId(), new IssueOutput.Intent(intent), now));
+            context.forward(new Record<>(intent.intentId(), intent, now), INTENTS);
             intentsPublished.record();
             LOG.info("Intent {} {} for issue {}: {}", intent.intentId(), intent.priority(), issueId, intent.description());
         }
         for (ProductionIssue issue : transition.issues()) {
-            context.forward(new Record<>(issue.issueId(), new IssueOutput.Issue(issue), now));
+            context.forward(new Record<>(issue.issueId(), issue, now), ISSUES);
             issuesPublished.record();
             LOG.info("Issue {} {} {} {}: {} occurrences, {} ({}: {})", issue.issueId(), issue.status().toUpperCase(),
                     issue.severity(), issue.requirement(), issue.occurrences(), issue.impact(), issue.errorType(),

@@ -298,7 +298,7 @@ class RulesExportTest {
                         Target target = TargetParser.parse("{\"requirement\": \"REQ-1\", \"metric\": \"m\", \"target\": 5, "
                                 + "\"operator\": \"" + operator + "\"" + threshold
                                 + (aggregation == null ? "" : ", \"aggregation\": \"" + aggregation.code() + "\"") + "}");
-                        boolean share = Evaluator.thresholdIsShare(target.alertThreshold(),
+                        boolean share = Target.thresholdIsShare(target.alertThreshold(),
                                 type.shape() == MetricType.Shape.DISTRIBUTION);
                         RuleSemantics.Value value = RuleSemantics.metricValue(type, aggregation, share);
                         double expected = switch (value) {
@@ -314,8 +314,8 @@ class RulesExportTest {
                             case DISTRIBUTION_COUNT -> 10;
                             case DISTRIBUTION_MIN -> 3;
                             case DISTRIBUTION_MAX -> 55;
-                            case QUANTILE -> type == MetricType.SUMMARY ? summary.quantile(Evaluator.shareQuantile(target))
-                                    : histogram.quantile(Evaluator.shareQuantile(target));
+                            case QUANTILE -> type == MetricType.SUMMARY ? summary.quantile(target.shareQuantile())
+                                    : histogram.quantile(target.shareQuantile());
                             default -> throw new AssertionError(value);
                         };
                         assertThat(MetricMeasurer.measure(target, aggregate, minute).actual())
@@ -367,7 +367,7 @@ class RulesExportTest {
         for (String operator : List.of("lt", "lte", "gt", "gte")) {
             ResolvedTarget t = kind("metric: latency_ms, target: 300, operator: " + operator + ", alert_threshold: 0.9");
             assertThat(RuleSemantics.sli(t).quantile()).as("the processor's own share quantile for %s", operator)
-                    .isEqualTo(Evaluator.shareQuantile(t.target()));
+                    .isEqualTo(t.target().shareQuantile());
         }
     }
 

@@ -140,7 +140,7 @@ class TargetFilesTest {
         assertThat(explained.get(2)).contains("judged by its increase", "aggregation avg does not apply to a counter");
         assertThat(explained.get(3)).contains("judged by its last value in the window");
         assertThat(explained.get(4)).contains("judged by its last value in the window", "cumulative");
-        assertThat(explained.get(5)).as("a share of a lower bound is the low quantile, Evaluator.shareQuantile")
+        assertThat(explained.get(5)).as("a share of a lower bound is the low quantile, Target.shareQuantile")
                 .contains("a distribution", "share of events that must be gte 300 (actual = p10)");
         assertThat(explained.get(6)).contains("aggregation count is not used: a share alert_threshold judges a quantile",
                 "(actual = p90)");

@@ -22,7 +22,7 @@ final class DocsPages {
      * Remove a page from this set once it is in the repository.
      */
     static final Set<String> PROVIDED_ELSEWHERE = Set.of(
-            "docs/bad-input.md", "docs/how-it-works.md");
+            "docs/bad-input.md");
 
     static Path readme() {
         return RepoFiles.resolve("README.md");

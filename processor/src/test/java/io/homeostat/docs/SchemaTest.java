@@ -10,7 +10,7 @@ import io.homeostat.model.DeadLetters;
 import io.homeostat.model.TargetParser;
 import io.homeostat.testing.RepoFiles;
 import io.homeostat.testing.Schemas;
-import io.homeostat.trace.TraceIds;
+import io.homeostat.issues.TraceIds;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

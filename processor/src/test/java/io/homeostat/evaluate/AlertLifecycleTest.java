@@ -3,6 +3,7 @@ package io.homeostat.evaluate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.homeostat.model.Alert;
+import io.homeostat.model.Fingerprints;
 import io.homeostat.model.Target;
 import io.homeostat.model.Timestamps;
 import java.util.List;

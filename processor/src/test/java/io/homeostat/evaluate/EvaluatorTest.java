@@ -70,10 +70,10 @@ class EvaluatorTest {
 
     @Test
     void thresholdIsAShareOnlyOnDistributionsAndOnlyInsideZeroToOne() {
-        assertThat(Evaluator.thresholdIsShare(0.95, true)).isTrue();
-        assertThat(Evaluator.thresholdIsShare(0.95, false)).isFalse();
-        assertThat(Evaluator.thresholdIsShare(800.0, true)).isFalse();
-        assertThat(Evaluator.thresholdIsShare(null, true)).isFalse();
+        assertThat(Target.thresholdIsShare(0.95, true)).isTrue();
+        assertThat(Target.thresholdIsShare(0.95, false)).isFalse();
+        assertThat(Target.thresholdIsShare(800.0, true)).isFalse();
+        assertThat(Target.thresholdIsShare(null, true)).isFalse();
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.homeostat.aggregate.SpanAggregate;
+import io.homeostat.model.SpanSli;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,7 @@
 package io.homeostat.forward;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.homeostat.evaluate.Fingerprints;
+import io.homeostat.model.Fingerprints;
 import io.homeostat.model.Alert;
 import io.homeostat.model.Json;
 import io.homeostat.model.Timestamps;

@@ -17,6 +17,7 @@ import io.homeostat.otlp.OtlpEncoding;
 import io.homeostat.testing.EmbeddedKafka;
 import io.homeostat.testing.Schemas;
 import io.homeostat.testing.SdkSpans;
+import io.homeostat.topology.Topics;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
@@ -51,8 +52,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -66,37 +70,57 @@ import org.junit.jupiter.api.io.TempDir;
 class EndToEndTest {
     private static final Duration WAIT = Duration.ofSeconds(90);
 
+    /** One broker for the class; each test runs its own processor on topics and an application id of its own. */
     static EmbeddedKafka kafka;
-    @TempDir static Path stateDirs;
-    static Thread processor;
-    static final AtomicInteger exitCode = new AtomicInteger(-1);
+    @TempDir Path stateDirs;
+    Topics topics;
+    String applicationId;
+    Thread processor;
+    final AtomicInteger exitCode = new AtomicInteger(-1);
 
     @BeforeAll
-    static void startBrokerAndProcessor() throws Exception {
+    static void startBroker() throws Exception {
         kafka = new EmbeddedKafka();
+    }
+
+    @BeforeEach
+    void startOwnProcessor(TestInfo test) {
+        String name = test.getTestMethod().orElseThrow().getName();
+        Topics defaults = Topics.defaults();
+        topics = new Topics(name + "." + defaults.spans(), name + "." + defaults.metrics(), name + "." + defaults.logs(),
+                name + "." + defaults.targets(), name + "." + defaults.alerts(), name + "." + defaults.issues(),
+                name + "." + defaults.intents(), name + "." + defaults.status(), name + "." + defaults.deadLetters());
+        applicationId = "homeostat-e2e-" + name;
         processor = startProcessor(stateDirs.resolve("first"));
     }
 
     /** The real entry point, as {@code java -jar homeostat.jar run ...} runs it; interrupting it stops it. */
-    static Thread startProcessor(Path stateDir) {
+    Thread startProcessor(Path stateDir) {
         Thread thread = new Thread(() -> exitCode.set(Homeostat.commandLine(Map.of()).execute("run",
-                "--bootstrap-servers", kafka.bootstrapServers(), "--application-id", "homeostat-e2e",
+                "--bootstrap-servers", kafka.bootstrapServers(), "--application-id", applicationId,
                 "--state-dir", stateDir.toString(), "--slice", "1s", "--grace", "1s", "--partitions", "2",
-                "--stats-interval", "0s")), "homeostat-run");
+                "--stats-interval", "0s", "--spans-topic", topics.spans(), "--metrics-topic", topics.metrics(),
+                "--logs-topic", topics.logs(), "--targets-topic", topics.targets(), "--alerts-topic", topics.alerts(),
+                "--issues-topic", topics.issues(), "--intents-topic", topics.intents(), "--status-topic", topics.status(),
+                "--dlq-topic", topics.deadLetters())), "homeostat-run");
         thread.start();
         return thread;
     }
 
-    static void stopProcessor() throws InterruptedException {
+    void stopProcessor() throws InterruptedException {
         processor.interrupt();
         processor.join(60_000);
         assertThat(processor.isAlive()).isFalse();
         assertThat(exitCode.get()).as("clean shutdown").isZero();
     }
 
-    @AfterAll
-    static void stop() throws Exception {
+    @AfterEach
+    void stopOwnProcessor() throws Exception {
         if (processor != null && processor.isAlive()) stopProcessor();
+    }
+
+    @AfterAll
+    static void stopBroker() throws Exception {
         if (kafka != null) kafka.close();
     }
 
@@ -104,26 +128,26 @@ class EndToEndTest {
     void sdkSpansOnKafkaBecomeFiringThenResolvedAlertsExactlyOnce() throws Exception {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(kafka.clientProperties(),
                 new ByteArraySerializer(), new ByteArraySerializer());
-             KafkaConsumer<byte[], byte[]> alerts = consumer("homeostasis.alerts");
-             KafkaConsumer<byte[], byte[]> deadLetters = consumer("homeostasis.dlq")) {
-            producer.send(new ProducerRecord<>("homeostasis.targets", bytes("REQ-NFR-PERF-001/span.duration_ms"), bytes("""
+             KafkaConsumer<byte[], byte[]> alerts = consumer(topics.alerts());
+             KafkaConsumer<byte[], byte[]> deadLetters = consumer(topics.deadLetters())) {
+            producer.send(new ProducerRecord<>(topics.targets(), bytes("REQ-NFR-PERF-001/span.duration_ms"), bytes("""
                     {"requirement": "REQ-NFR-PERF-001", "metric": "span.duration_ms", "target": 500, "operator": "lt",
                      "alert_threshold": 0.95, "window": "4s", "min_events": 20, "constraint": "C-001"}"""))).get();
-            producer.send(new ProducerRecord<>("homeostasis.targets", bytes("REQ-F-AUTH-001/span.success_rate"), bytes("""
+            producer.send(new ProducerRecord<>(topics.targets(), bytes("REQ-F-AUTH-001/span.success_rate"), bytes("""
                     {"requirement": "REQ-F-AUTH-001", "metric": "span.success_rate", "target": 0.99, "operator": "gte",
                      "alert_threshold": 0.98, "window": "4s", "min_events": 20, "business_rules": ["BR-001"]}"""))).get();
             // A poison record among the spans, and one batch as OTLP/JSON without a content-type header.
-            producer.send(new ProducerRecord<>("otlp_spans", bytes("poison"), bytes("\u0000not otlp at all"))).get();
+            producer.send(new ProducerRecord<>(topics.spans(), bytes("poison"), bytes("\u0000not otlp at all"))).get();
             try (SdkSpans json = new SdkSpans("customer-portal")) {
                 json.spans("REQ-F-AUTH-001", 5, Instant.now(), new double[] {50}, 0);
-                producer.send(new ProducerRecord<>("otlp_spans", json.batch(OtlpEncoding.JSON))).get();
+                producer.send(new ProducerRecord<>(topics.spans(), json.batch(OtlpEncoding.JSON))).get();
             }
 
             SdkTracerProvider tracing = SdkTracerProvider.builder()
                     .setResource(Resource.getDefault().merge(Resource.builder()
                             .put(AttributeKey.stringKey("service.name"), "customer-portal").build()))
                     .addSpanProcessor(BatchSpanProcessor.builder(
-                                    new KafkaSpanExporter(producer, "otlp_spans", KafkaExporterEncoding.OTLP_PROTO))
+                                    new KafkaSpanExporter(producer, topics.spans(), KafkaExporterEncoding.OTLP_PROTO))
                             .setScheduleDelay(Duration.ofMillis(200)).build())
                     .build();
             LoginTraffic traffic = new LoginTraffic(tracing.get("e2e"), 7);
@@ -166,7 +190,7 @@ class EndToEndTest {
                 List<String> transactionalIds = admin.listTransactions().all().get().stream()
                         .map(TransactionListing::transactionalId).toList();
                 assertThat(transactionalIds).as("exactly-once producers of the processor")
-                        .anyMatch(id -> id.startsWith("homeostat-e2e"));
+                        .anyMatch(id -> id.startsWith(applicationId));
             }
         }
         assertThat(processor.isAlive()).as("the processor survived the poison record").isTrue();
@@ -176,16 +200,16 @@ class EndToEndTest {
     void sdkMetricsOnKafkaFireAnAlertAndFillTheStatusTopic() throws Exception {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(kafka.clientProperties(),
                 new ByteArraySerializer(), new ByteArraySerializer());
-             KafkaConsumer<byte[], byte[]> alerts = consumer("homeostasis.alerts");
-             KafkaConsumer<byte[], byte[]> status = consumer("homeostasis.status")) {
-            producer.send(new ProducerRecord<>("homeostasis.targets", bytes("REQ-NFR-PERF-002/checkout_latency_ms"), bytes("""
+             KafkaConsumer<byte[], byte[]> alerts = consumer(topics.alerts());
+             KafkaConsumer<byte[], byte[]> status = consumer(topics.status())) {
+            producer.send(new ProducerRecord<>(topics.targets(), bytes("REQ-NFR-PERF-002/checkout_latency_ms"), bytes("""
                     {"requirement": "REQ-NFR-PERF-002", "metric": "checkout_latency_ms", "target": 300, "operator": "lt",
                      "alert_threshold": 0.9, "window": "4s", "min_events": 20}"""))).get();
             SdkMeterProvider meters = SdkMeterProvider.builder()
                     .setResource(Resource.getDefault().merge(Resource.builder()
                             .put(AttributeKey.stringKey("service.name"), "checkout").build()))
                     .registerMetricReader(PeriodicMetricReader.builder(
-                                    new KafkaMetricExporter(producer, "otlp_metrics", KafkaExporterEncoding.OTLP_PROTO))
+                                    new KafkaMetricExporter(producer, topics.metrics(), KafkaExporterEncoding.OTLP_PROTO))
                             .setInterval(Duration.ofMillis(500)).build())
                     .build();
             DoubleHistogram latency = meters.get("e2e").histogramBuilder("checkout_latency_ms")
@@ -230,15 +254,15 @@ class EndToEndTest {
                 .put(AttributeKey.stringKey("service.name"), "checkout").build());
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(kafka.clientProperties(),
                 new ByteArraySerializer(), new ByteArraySerializer());
-             KafkaConsumer<byte[], byte[]> issueConsumer = consumer("homeostasis.issues");
-             KafkaConsumer<byte[], byte[]> intentConsumer = consumer("homeostasis.intents")) {
+             KafkaConsumer<byte[], byte[]> issueConsumer = consumer(topics.issues());
+             KafkaConsumer<byte[], byte[]> intentConsumer = consumer(topics.intents())) {
             SdkTracerProvider tracing = SdkTracerProvider.builder().setResource(resource)
                     .addSpanProcessor(BatchSpanProcessor.builder(
-                            new KafkaSpanExporter(producer, "otlp_spans", KafkaExporterEncoding.OTLP_PROTO)).build())
+                            new KafkaSpanExporter(producer, topics.spans(), KafkaExporterEncoding.OTLP_PROTO)).build())
                     .build();
             SdkLoggerProvider logging = SdkLoggerProvider.builder().setResource(resource)
                     .addLogRecordProcessor(BatchLogRecordProcessor.builder(
-                            new KafkaLogRecordExporter(producer, "otlp_logs", KafkaExporterEncoding.OTLP_JSON)).build())
+                            new KafkaLogRecordExporter(producer, topics.logs(), KafkaExporterEncoding.OTLP_JSON)).build())
                     .build();
             Tracer tracer = tracing.get("e2e-checkout");
             List<ProductionIssue> issues = new ArrayList<>();
@@ -374,7 +398,7 @@ class EndToEndTest {
         return records;
     }
 
-    private static KafkaConsumer<byte[], byte[]> consumer(String topic) {
+    private KafkaConsumer<byte[], byte[]> consumer(String topic) {
         Properties props = kafka.clientProperties();
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "e2e-" + topic);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");

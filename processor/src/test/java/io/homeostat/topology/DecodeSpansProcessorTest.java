@@ -7,6 +7,7 @@ import io.homeostat.aggregate.SliceKey;
 import io.homeostat.aggregate.SpanAggregate;
 import io.homeostat.aggregate.SpanAggregateCodec;
 import io.homeostat.aggregate.SpanBatchAggregator;
+import io.homeostat.evaluate.RequirementEvent;
 import io.homeostat.otlp.OtlpDecoder;
 import io.homeostat.otlp.OtlpEncoding;
 import io.homeostat.testing.SdkSpans;
@@ -127,7 +128,7 @@ class DecodeSpansProcessorTest {
 
     /** One decode task on a mock context, with its journal store. */
     private static final class Task {
-        final MockProcessorContext<String, Routed> context = new MockProcessorContext<>();
+        final MockProcessorContext<String, Decoded> context = new MockProcessorContext<>();
         final KeyValueStore<Bytes, byte[]> journal;
         final DecodeSpansProcessor processor = new DecodeSpansProcessor(SLICE_MS, Long.MAX_VALUE / 4, false);
 
@@ -162,10 +163,12 @@ class DecodeSpansProcessorTest {
         Map<SliceKey, SpanAggregate> partials() {
             Map<SliceKey, SpanAggregate> out = new LinkedHashMap<>();
             for (var forwarded : context.forwarded()) {
-                if (forwarded.record().value() instanceof RequirementEvent.SlicePartial partial) {
-                    SliceKey key = new SliceKey(forwarded.record().key(), partial.sliceStart());
-                    assertThat(out).as("one partial per requirement and slice").doesNotContainKey(key);
-                    out.put(key, partial.spans());
+                for (var event : forwarded.record().value().requirementEvents()) {
+                    if (event.value instanceof RequirementEvent.SlicePartial partial) {
+                        SliceKey key = new SliceKey(event.key, partial.sliceStart());
+                        assertThat(out).as("one partial per requirement and slice").doesNotContainKey(key);
+                        out.put(key, partial.spans());
+                    }
                 }
             }
             return out;

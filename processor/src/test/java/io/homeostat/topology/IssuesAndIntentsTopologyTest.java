@@ -9,7 +9,7 @@ import io.homeostat.model.FeedbackIntent;
 import io.homeostat.model.ProductionIssue;
 import io.homeostat.otlp.OtlpEncoding;
 import io.homeostat.testing.SdkLogs;
-import io.homeostat.trace.IssuePartial;
+import io.homeostat.issues.IssuePartial;
 import io.opentelemetry.api.logs.Severity;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -1,0 +1,375 @@
+package io.homeostat.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.homeostat.aggregate.Distribution;
+import io.homeostat.aggregate.MetricCodec;
+import io.homeostat.aggregate.SpanAggregateCodec;
+import io.homeostat.aggregate.SpanJournal;
+import io.homeostat.aggregate.SpanSliceBuffer;
+import io.homeostat.evaluate.StateCodec;
+import io.homeostat.evaluate.TargetActivity;
+import io.homeostat.issues.IssueCodec;
+import io.homeostat.issues.IssueState;
+import io.homeostat.stored.StoredFormat;
+import io.homeostat.testing.RepoFiles;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+import org.apache.kafka.common.utils.Bytes;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Golden bytes of every changelogged store value and repartition record. {@code stored-formats/legacy/} holds
+ * what Homeostat wrote before its stored formats were versioned (captured through the topology from main at
+ * 0fc8795, with what each record decoded to then): today's code must still read every one of them to the same
+ * content, so that a rolling upgrade never crash-loops on old state or old repartition records.
+ * {@code stored-formats/tagged/} holds the same records in today's {@link StoredFormat}: they must decode to
+ * the same content, and encoding that content must give the same bytes (a format change that is not
+ * deliberate fails here). After a deliberate change (a new field), regenerate the tagged files:
+ * {@code ./mvnw -pl processor test -Dtest=StoredFormatsTest -Dhomeostat.writeStoredFormats=true}, and keep the
+ * old ones as a legacy case if the old form must still be read.
+ */
+class StoredFormatsTest {
+    static final HexFormat HEX = HexFormat.of();
+    static final String LEGACY = "processor/src/test/resources/stored-formats/legacy/";
+    static final String TAGGED = "processor/src/test/resources/stored-formats/tagged/";
+
+    /** How one store's (or topic's) values are read, written and described. */
+    record Format(Function<byte[], Object> decode, Function<Object, byte[]> encode, Function<Object, String> describe) {}
+
+    static final Map<String, Format> FORMATS = new TreeMap<>(Map.ofEntries(
+            Map.entry(RequirementWindows.SPAN_SLICES_STORE, new Format(SpanAggregateCodec::decode,
+                    v -> SpanAggregateCodec.encode((io.homeostat.aggregate.SpanAggregate) v), Describe::of)),
+            Map.entry(RequirementWindows.METRIC_SLICES_STORE, new Format(MetricCodec::decodeSeriesSlice,
+                    v -> MetricCodec.encode((MetricCodec.SeriesSlice) v), Describe::of)),
+            Map.entry(RequirementWindows.SERIES_STORE, new Format(MetricCodec::decodeSeriesPoint,
+                    v -> MetricCodec.encode((MetricCodec.SeriesPoint) v), StoredFormatsTest::describeSeriesPoint)),
+            Map.entry(EvaluateProcessor.TARGETS_STORE, new Format(StateCodec::decodeTarget,
+                    v -> StateCodec.encode((io.homeostat.model.Target) v), Describe::of)),
+            Map.entry(EvaluateProcessor.EPISODES_STORE, new Format(StateCodec::decodeEpisode,
+                    v -> StateCodec.encode((io.homeostat.evaluate.Episode) v), Describe::of)),
+            Map.entry(EvaluateProcessor.TARGET_STATE_STORE, new Format(StateCodec::decodeActivity,
+                    v -> StateCodec.encode((TargetActivity.State) v), v -> {
+                        TargetActivity.State s = (TargetActivity.State) v;
+                        return "TargetState{appliedAt=" + s.appliedAt() + ", lastSeen=" + s.lastSeen() + "}";
+                    })),
+            Map.entry(EvaluateProcessor.UNATTRIBUTED_STORE, new Format(StateCodec::decodeUnattributed,
+                    v -> StateCodec.encode((io.homeostat.model.UnattributedStatus) v), Describe::of)),
+            Map.entry(IntentsFromAlertsProcessor.ALERT_INTENTS_STORE, new Format(IssueCodec::decodeMark,
+                    v -> IssueCodec.encode((io.homeostat.issues.AlertIntents.Mark) v), Describe::of)),
+            Map.entry(TrackIssuesProcessor.ISSUES_STORE, new Format(IssueCodec::decodeState,
+                    v -> IssueCodec.encode((IssueState) v), Describe::of)),
+            Map.entry(RouteTargetsProcessor.ROUTES_STORE, new Format(TargetRoutes::decode,
+                    v -> TargetRoutes.encode((String) v), v -> (String) v)),
+            Map.entry(HomeostatTopology.REQUIREMENT_EVENTS, new Format(RequirementEventSerde::decode,
+                    v -> RequirementEventSerde.encode((io.homeostat.evaluate.RequirementEvent) v), Describe::of)),
+            Map.entry(HomeostatTopology.ISSUE_OCCURRENCES, new Format(IssueCodec::decodePartial,
+                    v -> IssueCodec.encode((io.homeostat.issues.IssuePartial) v), Describe::of)),
+            Map.entry(DecodeSpansProcessor.JOURNAL_STORE, new Format(StoredFormatsTest::replay, null, Describe::of))));
+
+    /** One stored record: its key (stores only), its value, and what it decodes to. */
+    record Golden(byte[] key, byte[] value, String description) {}
+
+    @ParameterizedTest
+    @ValueSource(strings = {"requirement-slices", "metric-slices", "metric-series", "span-journal", "targets",
+        "alert-episodes", "target-state", "unattributed-counts", "alert-intents", "production-issues", "target-routes",
+        "requirement-events", "issue-occurrences"})
+    void theFormatsBeforeVersioningStillReadToTheSameContent(String name) throws IOException {
+        Format format = FORMATS.get(name);
+        List<Golden> records = read(RepoFiles.resolve(LEGACY + name + ".txt"));
+        assertThat(records).isNotEmpty();
+        for (Golden record : records) {
+            assertThat(StoredFormat.isTagged(record.value())).as("legacy bytes are not today's format").isFalse();
+            Object decoded = format.decode().apply(record.value());
+            assertThat(format.describe().apply(decoded)).isEqualTo(record.description());
+            if (format.encode() != null) {
+                byte[] today = format.encode().apply(decoded);
+                assertThat(StoredFormat.isTagged(today)).isTrue();
+                assertThat(format.describe().apply(format.decode().apply(today))).isEqualTo(record.description());
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"requirement-slices", "metric-slices", "metric-series", "targets", "alert-episodes",
+        "target-state", "unattributed-counts", "alert-intents", "production-issues", "target-routes",
+        "requirement-events", "issue-occurrences"})
+    void todaysFormatHasGoldenBytes(String name) throws IOException {
+        Format format = FORMATS.get(name);
+        Path golden = RepoFiles.resolve(TAGGED + name + ".txt");
+        if (Boolean.getBoolean("homeostat.writeStoredFormats")) {
+            write(golden, name, reencode(read(RepoFiles.resolve(LEGACY + name + ".txt")), format));
+        }
+        List<Golden> records = read(golden);
+        assertThat(records).isNotEmpty();
+        for (Golden record : records) {
+            assertThat(StoredFormat.isTagged(record.value())).isTrue();
+            Object decoded = format.decode().apply(record.value());
+            assertThat(format.describe().apply(decoded)).isEqualTo(record.description());
+            assertThat(HEX.formatHex(format.encode().apply(decoded))).as("the same content, the same bytes")
+                    .isEqualTo(HEX.formatHex(record.value()));
+        }
+    }
+
+    @Test
+    void aJournalEntryHasGoldenBytes() throws IOException {
+        SpanJournal.Writer writer = new SpanJournal.Writer();
+        byte[] traceId = HEX.parseHex("0af7651916cd43dd8448eb211c80319c");
+        writer.add("REQ-NFR-PERF-001", 1_795_514_411_000L, 812.5, true, true, traceId, 0);
+        writer.add("REQ-NFR-PERF-001", 1_795_514_411_000L, 120.0, false, false, null, 0);
+        writer.add("REQ-F-AUTH-001", 1_795_514_412_000L, 33.0, false, true, traceId, 0);
+        byte[] entry = writer.toEntry(1_795_514_412_345L);
+        SpanSliceBuffer buffer = new SpanSliceBuffer();
+        SpanJournal.replay(entry, buffer);
+        Golden today = new Golden(HEX.parseHex("00000000000000000000002a"), entry, Describe.of(buffer.drain()));
+        Path golden = RepoFiles.resolve(TAGGED + DecodeSpansProcessor.JOURNAL_STORE + ".txt");
+        if (Boolean.getBoolean("homeostat.writeStoredFormats")) write(golden, DecodeSpansProcessor.JOURNAL_STORE, List.of(today));
+        Golden recorded = read(golden).get(0);
+        assertThat(HEX.formatHex(recorded.value())).isEqualTo(HEX.formatHex(entry));
+        assertThat(Describe.of(replay(recorded.value()))).isEqualTo(recorded.description());
+    }
+
+    @Test
+    void sliceStoreKeysKeepTheirLayout() throws IOException {
+        for (Golden record : read(RepoFiles.resolve(LEGACY + RequirementWindows.SPAN_SLICES_STORE + ".txt"))) {
+            Bytes key = Bytes.wrap(record.key());
+            String requirement = prefix(record.key());
+            assertThat(SliceStoreKeys.key(requirement, SliceStoreKeys.sliceStart(key))).isEqualTo(key);
+        }
+        for (Golden record : read(RepoFiles.resolve(LEGACY + RequirementWindows.METRIC_SLICES_STORE + ".txt"))) {
+            Bytes key = Bytes.wrap(record.key());
+            String[] names = prefixes(record.key());
+            long attributesId = java.nio.ByteBuffer.wrap(record.key(), record.key().length - 8, 8).getLong();
+            assertThat(SliceStoreKeys.metricKey(names[0], names[1], SliceStoreKeys.metricSliceStart(key), attributesId))
+                    .isEqualTo(key);
+        }
+        for (Golden record : read(RepoFiles.resolve(LEGACY + RequirementWindows.SERIES_STORE + ".txt"))) {
+            String[] names = prefixes(record.key());
+            long seriesId = java.nio.ByteBuffer.wrap(record.key(), record.key().length - 8, 8).getLong();
+            assertThat(SliceStoreKeys.seriesKey(names[0], names[1], seriesId)).isEqualTo(Bytes.wrap(record.key()));
+        }
+    }
+
+    @Test
+    void damagedAndForeignBytesAreUnreadableNeverMisread() throws IOException {
+        for (String name : FORMATS.keySet()) {
+            if (name.equals(DecodeSpansProcessor.JOURNAL_STORE) || name.equals(RouteTargetsProcessor.ROUTES_STORE)) continue;
+            Format format = FORMATS.get(name);
+            byte[] value = read(RepoFiles.resolve(TAGGED + name + ".txt")).get(0).value();
+            for (int at : new int[] {1, value.length / 2, value.length - 1}) {
+                byte[] damaged = value.clone();
+                damaged[at] ^= 0x20;
+                assertThatThrownBy(() -> format.decode().apply(damaged)).as(name + " damaged at " + at)
+                        .isInstanceOf(IllegalArgumentException.class);
+            }
+            byte[] truncated = Arrays.copyOf(value, value.length - 5);
+            assertThatThrownBy(() -> format.decode().apply(truncated)).as(name + " truncated")
+                    .isInstanceOf(IllegalArgumentException.class);
+            byte[] newer = value.clone();
+            newer[0] = 0x11;
+            assertThatThrownBy(() -> format.decode().apply(newer)).as(name + " of a newer format")
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
+    void aFieldAddedByANewerVersionIsSkipped() {
+        io.homeostat.aggregate.SpanAggregate spans = new io.homeostat.aggregate.SpanAggregate();
+        spans.record(12.5, true, () -> "0af7651916cd43dd8448eb211c80319c");
+        byte[] newer = StoredFormat.write(out -> {
+            SpanAggregateCodec.write(out, spans);
+            out.int64(99, 42).string(100, "a field this version does not know");
+        });
+        assertThat(Describe.of(SpanAggregateCodec.decode(newer))).isEqualTo(Describe.of(spans));
+    }
+
+    @Test
+    void recordsLargerThanTheScratchBuffersRoundTrip() {
+        String big = "x".repeat(300_000);
+        byte[] record = StoredFormat.write(out -> out.int64(1, 7)
+                .message(2, nested -> nested.string(1, big).message(2, deeper -> deeper.string(1, big))));
+        String[] back = StoredFormat.read(record, "test record", in -> {
+            String[] strings = new String[2];
+            for (int field; (field = in.next()) != 0; ) {
+                if (field != 2) {
+                    in.skip();
+                    continue;
+                }
+                in.message("nested", nested -> {
+                    for (int f; (f = nested.next()) != 0; ) {
+                        if (f == 1) strings[0] = nested.string();
+                        else nested.message("deeper", deeper -> {
+                            for (int g; (g = deeper.next()) != 0; ) strings[1] = deeper.string();
+                            return null;
+                        });
+                    }
+                    return null;
+                });
+            }
+            return strings;
+        });
+        assertThat(back).containsExactly(big, big);
+    }
+
+    static Object replay(byte[] entry) {
+        SpanSliceBuffer buffer = new SpanSliceBuffer();
+        SpanJournal.replay(entry, buffer);
+        return buffer.drain();
+    }
+
+    static String describeSeriesPoint(Object value) {
+        MetricCodec.SeriesPoint point = (MetricCodec.SeriesPoint) value;
+        try {
+            return "shape=" + point.shape() + " lastUpdate=" + point.updatedAtMs() + " point="
+                    + Describe.of(MetricCodec.parsePoint(point.shape(), point.point()));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static List<Golden> reencode(List<Golden> legacy, Format format) {
+        List<Golden> out = new ArrayList<>();
+        for (Golden record : legacy) {
+            out.add(new Golden(record.key(), format.encode().apply(format.decode().apply(record.value())),
+                    record.description()));
+        }
+        return out;
+    }
+
+    static String prefix(byte[] key) {
+        int zero = 0;
+        while (key[zero] != 0) zero++;
+        return new String(key, 0, zero, StandardCharsets.UTF_8);
+    }
+
+    static String[] prefixes(byte[] key) {
+        int first = 0;
+        while (key[first] != 0) first++;
+        int second = first + 1;
+        while (key[second] != 0) second++;
+        return new String[] {new String(key, 0, first, StandardCharsets.UTF_8),
+            new String(key, first + 1, second - first - 1, StandardCharsets.UTF_8)};
+    }
+
+    /** Lines: {@code [keyhex ]valuehex}, then {@code = description}; {@code #} starts a comment. */
+    static List<Golden> read(Path file) throws IOException {
+        List<Golden> out = new ArrayList<>();
+        byte[] key = null;
+        byte[] value = null;
+        for (String line : Files.readAllLines(file)) {
+            if (line.startsWith("#") || line.isBlank()) continue;
+            if (line.startsWith("= ")) {
+                out.add(new Golden(key, value, line.substring(2)));
+                continue;
+            }
+            String[] parts = line.split(" ");
+            key = parts.length == 2 ? HEX.parseHex(parts[0]) : null;
+            value = HEX.parseHex(parts[parts.length - 1]);
+        }
+        return out;
+    }
+
+    static void write(Path file, String name, List<Golden> records) throws IOException {
+        StringBuilder text = new StringBuilder("# " + name + " in the stored format (format byte 0x10): "
+                + (records.get(0).key() == null ? "" : "key hex, ") + "value hex, then what the value decodes to\n");
+        for (Golden record : records) {
+            if (record.key() != null) text.append(HEX.formatHex(record.key())).append(' ');
+            text.append(HEX.formatHex(record.value())).append('\n');
+            text.append("= ").append(record.description()).append('\n');
+        }
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, text);
+    }
+
+    /** What a decoded value holds, field by field, in a form that does not depend on its classes' code. */
+    static final class Describe {
+        static String of(Object value) {
+            StringBuilder out = new StringBuilder();
+            append(out, value, 0);
+            return out.toString();
+        }
+
+        static void append(StringBuilder out, Object value, int depth) {
+            if (depth > 12) throw new IllegalStateException("too deep");
+            if (value == null) {
+                out.append("null");
+            } else if (value instanceof String s) {
+                out.append('"').append(s.replace("\\", "\\\\").replace("\n", "\\n").replace("\"", "\\\"")).append('"');
+            } else if (value instanceof Number || value instanceof Boolean || value instanceof Enum<?>
+                    || value instanceof Duration || value instanceof Instant) {
+                out.append(value);
+            } else if (value instanceof Distribution d) {
+                out.append("Distribution{count=").append(d.count()).append(", sum=").append(d.sum());
+                if (!d.isEmpty()) {
+                    out.append(", p50=").append(d.quantile(0.5)).append(", p99=").append(d.quantile(0.99))
+                            .append(", max=").append(d.max());
+                }
+                out.append('}');
+            } else if (value instanceof org.apache.datasketches.hll.HllSketch sketch) {
+                out.append("Hll{lgK=").append(sketch.getLgConfigK()).append(", estimate=")
+                        .append(Math.round(sketch.getEstimate())).append('}');
+            } else if (value instanceof com.google.protobuf.MessageOrBuilder message) {
+                out.append(message.getClass().getSimpleName()).append('{')
+                        .append(com.google.protobuf.TextFormat.printer().shortDebugString(message)).append('}');
+            } else if (value instanceof Map<?, ?> map) {
+                out.append('{');
+                boolean first = true;
+                for (var e : new TreeMap<>(map).entrySet()) {
+                    if (!first) out.append(", ");
+                    first = false;
+                    out.append(e.getKey()).append('=');
+                    append(out, e.getValue(), depth + 1);
+                }
+                out.append('}');
+            } else if (value instanceof Iterable<?> list) {
+                out.append('[');
+                boolean first = true;
+                for (Object item : list) {
+                    if (!first) out.append(", ");
+                    first = false;
+                    append(out, item, depth + 1);
+                }
+                out.append(']');
+            } else if (value.getClass().isArray()) {
+                int n = java.lang.reflect.Array.getLength(value);
+                List<Object> items = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) items.add(java.lang.reflect.Array.get(value, i));
+                append(out, items, depth);
+            } else if (value.getClass().getName().startsWith("io.homeostat.")) {
+                out.append(value.getClass().getSimpleName()).append('{');
+                boolean first = true;
+                for (Class<?> c = value.getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
+                    for (var field : c.getDeclaredFields()) {
+                        if (java.lang.reflect.Modifier.isStatic(field.getModifiers())) continue;
+                        field.setAccessible(true);
+                        if (!first) out.append(", ");
+                        first = false;
+                        out.append(field.getName()).append('=');
+                        try {
+                            append(out, field.get(value), depth + 1);
+                        } catch (IllegalAccessException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }
+                }
+                out.append('}');
+            } else {
+                throw new IllegalArgumentException("cannot describe " + value.getClass());
+            }
+        }
+    }
+}
