@@ -100,7 +100,8 @@ public final class RunCommand implements Callable<Integer> {
             if (!created.isEmpty()) LOG.info("Created {} missing topics", created.size());
         }
         Topology topology = HomeostatTopology.build(settings);
-        Properties props = StreamsSettings.of(applicationId, stateDir, threads, processingGuarantee, clientProps);
+        Properties props = StreamsSettings.of(applicationId, stateDir, threads, processingGuarantee, topics.deadLetters(),
+                clientProps);
         LOG.info("Starting Homeostat '{}' on {} ({}; slice {}, grace {}); spans from {}, metrics from {}, targets from {}, "
                         + "alerts to {}, status to {}, dead letters to {}", applicationId, kafka.bootstrapServers(),
                 processingGuarantee, Durations.format(slice), Durations.format(grace), topics.spans(), topics.metrics(),
