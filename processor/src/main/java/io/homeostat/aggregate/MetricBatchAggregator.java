@@ -236,10 +236,13 @@ public final class MetricBatchAggregator {
             return null;
         }
 
+        /** The point's requirement, or {@code null} when it has none (then it is counted as unattributed). */
         private String requirement(List<KeyValue> attributes) {
-            points++;
             String requirement = RequirementResolver.requirement(attributes, scope, resource);
-            if (requirement == null) unattributed.merge(service, 1L, Long::sum);
+            if (requirement == null) {
+                points++;
+                unattributed.merge(service, 1L, Long::sum);
+            }
             return requirement;
         }
 
@@ -247,22 +250,36 @@ public final class MetricBatchAggregator {
             String requirement = requirement(attributes);
             if (requirement == null) return;
             long timeMs = timeNanos / 1_000_000L;
-            latestTimeMs = Math.max(latestTimeMs, timeMs);
             SortedMap<String, String> series = seriesAttributes(attributes);
             DeltaKey key = new DeltaKey(requirement, metric, MetricPartial.attributesId(series),
                     SliceKey.sliceStart(timeMs, sliceMs));
+            MetricAggregate existing = deltas.get(key);
+            if (existing != null && existing.kind() != aggregate.kind()) {
+                rejections.add(metric, "a " + aggregate.kind().name().toLowerCase(java.util.Locale.ROOT) + " point of a metric "
+                        + "that is a " + existing.kind().name().toLowerCase(java.util.Locale.ROOT) + " in the same request");
+                return;
+            }
+            points++;
+            latestTimeMs = Math.max(latestTimeMs, timeMs);
             deltaAttributes.putIfAbsent(key, series);
-            deltas.merge(key, aggregate, MetricAggregate::merge);
+            deltas.put(key, existing == null ? aggregate : existing.merge(aggregate));
         }
 
         void cumulative(List<KeyValue> attributes, long timeNanos, MetricPartial.Shape shape, MessageLite point) {
             String requirement = requirement(attributes);
             if (requirement == null) return;
-            latestTimeMs = Math.max(latestTimeMs, timeNanos / 1_000_000L);
             SortedMap<String, String> series = seriesAttributes(attributes);
             long seriesId = MetricPartial.fnv(scopeId, metric + "\n" + attributes);
-            cumulative.computeIfAbsent(new SeriesKey(requirement, metric, seriesId), k -> new Accumulating(shape, series))
-                    .points.add(new TimedPoint(timeNanos, point));
+            Accumulating accumulating = cumulative.computeIfAbsent(new SeriesKey(requirement, metric, seriesId),
+                    k -> new Accumulating(shape, series));
+            if (accumulating.shape != shape) {
+                rejections.add(metric, "a cumulative " + shape.name().toLowerCase(java.util.Locale.ROOT) + " point of a series "
+                        + "that has " + accumulating.shape.name().toLowerCase(java.util.Locale.ROOT) + " points in the same request");
+                return;
+            }
+            points++;
+            latestTimeMs = Math.max(latestTimeMs, timeNanos / 1_000_000L);
+            accumulating.points.add(new TimedPoint(timeNanos, point));
         }
 
         private SortedMap<String, String> seriesAttributes(List<KeyValue> attributes) {

@@ -51,6 +51,8 @@ public final class DeadLetterHandler implements ProcessingExceptionHandler, Dese
     private String topic;
     private FailureCounters counters = new FailureCounters();
     private final Set<String> kindsLogged = ConcurrentHashMap.newKeySet();
+    /** The input record dead-lettered last (topic, partition, offset): one dead letter per record, however many outputs failed. */
+    private volatile String lastDeadLettered;
 
     /** What the Streams configuration needs for these handlers: the three handler classes, the topic, the counters. */
     public static Map<String, Object> streamsConfig(String deadLetterTopic, FailureCounters counters) {
@@ -68,6 +70,19 @@ public final class DeadLetterHandler implements ProcessingExceptionHandler, Dese
         Object name = configs.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG);
         topic = name == null ? Topics.defaults().deadLetters() : name.toString();
         if (configs.get(COUNTERS_CONFIG) instanceof FailureCounters shared) counters = shared;
+    }
+
+    /**
+     * Runs one record's processing so that a {@link ClassCastException} reaches this handler too: Kafka Streams
+     * takes one thrown by a processor for a Serde mistake and stops the thread without asking the handler, but in
+     * our processors it can only be a bug met by one record.
+     */
+    static void castFailuresToo(Runnable processing) {
+        try {
+            processing.run();
+        } catch (ClassCastException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
     }
 
     // --- processing (KIP-1033) ---------------------------------------------------------------------------
@@ -142,6 +157,11 @@ public final class DeadLetterHandler implements ProcessingExceptionHandler, Dese
                                                            Exception exception, byte[] key, byte[] value) {
         counters.record(context.taskId().toString(), context.processorNodeId(), stage);
         String where = source(context);
+        if (where.equals(lastDeadLettered)) {
+            LOG.warn("Record {} failed again ({}); it is on {} already", where, reason, topic);
+            return List.of();
+        }
+        lastDeadLettered = where;
         if (value == null && context.offset() >= 0) {
             reason += " (the original bytes are no longer at hand: read them at " + where + ")";
         }

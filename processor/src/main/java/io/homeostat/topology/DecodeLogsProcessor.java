@@ -45,6 +45,10 @@ final class DecodeLogsProcessor implements Processor<byte[], byte[], String, Rou
 
     @Override
     public void process(Record<byte[], byte[]> record) {
+        DeadLetterHandler.castFailuresToo(() -> handle(record));
+    }
+
+    private void handle(Record<byte[], byte[]> record) {
         if (!traceIssues) return;
         ExportLogsServiceRequest request;
         try {

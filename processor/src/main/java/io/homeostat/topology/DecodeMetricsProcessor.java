@@ -57,6 +57,10 @@ final class DecodeMetricsProcessor implements Processor<byte[], byte[], String, 
 
     @Override
     public void process(Record<byte[], byte[]> record) {
+        DeadLetterHandler.castFailuresToo(() -> handle(record));
+    }
+
+    private void handle(Record<byte[], byte[]> record) {
         ExportMetricsServiceRequest request;
         try {
             request = OtlpDecoder.decodeMetrics(record.value(), OtlpEncoding.fromHeaders(record.headers()));

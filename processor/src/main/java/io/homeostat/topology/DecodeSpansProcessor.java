@@ -106,6 +106,10 @@ final class DecodeSpansProcessor implements Processor<byte[], byte[], String, Ro
 
     @Override
     public void process(Record<byte[], byte[]> record) {
+        DeadLetterHandler.castFailuresToo(() -> handle(record));
+    }
+
+    private void handle(Record<byte[], byte[]> record) {
         try {
             OtlpDecoder.scanTraces(record.value(), OtlpEncoding.fromHeaders(record.headers()), scanner, spans);
         } catch (OtlpDecodeException e) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.homeostat.model.Json;
 import io.homeostat.otlp.OtlpEncoding;
+import io.homeostat.testing.Schemas;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -22,19 +23,25 @@ final class GoodRecords {
 
     private GoodRecords() {}
 
-    static void assertStillProcessing(TopologyHarness h) {
+    /** How many records the check piped into the spans and the targets topic. */
+    record Piped(int spans, int targets) {}
+
+    static Piped assertStillProcessing(TopologyHarness h) {
         String requirement = "REQ-CANARY-" + CANARIES.incrementAndGet();
         String targetId = requirement + "/span.count";
         h.putTarget(targetId, """
                 {"requirement": "%s", "metric": "span.count", "target": 1, "operator": "gte", "window": "1s"}"""
                 .formatted(requirement));
         List<JsonNode> statuses = new ArrayList<>();
+        int spanRecords = 0;
         for (int i = 0; i < 8 && statuses.stream().noneMatch(s -> s.path("events").asLong() >= 3); i++) {
             // A second of traffic: the requirement's slices close as its data moves on.
             h.sdk().spans(requirement, 3, h.now().plusMillis(500), new double[] {20}, 0);
             h.pipeSpans(h.sdk().batch(OtlpEncoding.PROTOBUF));
+            spanRecords++;
             h.tick();
             for (TestRecord<String, byte[]> record : h.status.readRecordsToList()) {
+                if (record.value() != null) Schemas.assertValid("status.schema.json", record.value());
                 if (!targetId.equals(record.key()) || record.value() == null) continue;
                 try {
                     statuses.add(Json.MAPPER.readTree(record.value()));
@@ -49,5 +56,6 @@ final class GoodRecords {
                     assertThat(s.path("state").asText()).isEqualTo("ok");
                 });
         h.deleteTarget(targetId);
+        return new Piped(spanRecords, 2);
     }
 }
