@@ -82,6 +82,7 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Topics topics = topicOptions.topics();
         Properties base = kafka.clientProperties();
+        kafka.checkReachable();
         TopicProvisioner.ensure(base, TopicProvisioner.contractTopics(topics, 3, (short) -1));
         try (KafkaProducer<byte[], byte[]> producer = producer(base)) {
             AtomicBoolean stop = new AtomicBoolean(false);

@@ -1,6 +1,6 @@
 package io.homeostat.topology;
 
-import io.homeostat.aggregate.InvalidDataPointException;
+import io.homeostat.aggregate.UnusableTelemetryException;
 import io.homeostat.aggregate.MetricBatchAggregator;
 import io.homeostat.aggregate.Rejections;
 import io.homeostat.model.Timestamps;
@@ -82,7 +82,7 @@ final class DecodeMetricsProcessor implements Processor<byte[], byte[], String, 
             if (result.points() == 0) {
                 // Nothing of the record could be used: the record itself is the evidence, on the dead-letter topic.
                 deadLetter(record, "every data point was rejected (" + rejected.count() + "): " + rejected.summary(),
-                        InvalidDataPointException.class);
+                        UnusableTelemetryException.class);
                 return;
             }
             LOG.warn("Rejected {} of the {} data points of record {}; the others are processed: {}", rejected.count(),

@@ -3,7 +3,7 @@ package io.homeostat.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.homeostat.aggregate.InvalidDataPointException;
+import io.homeostat.aggregate.UnusableTelemetryException;
 import io.homeostat.model.DeadLetters;
 import io.homeostat.model.InvalidTargetException;
 import io.homeostat.model.Json;
@@ -52,7 +52,7 @@ class InputFuzzTest {
     static final int BATCH = 1_000;
     /** What a dead letter of the fuzz may say it is; anything else is an exception nobody expected. */
     static final Set<String> EXPECTED = Set.of(OtlpDecodeException.class.getName(), FutureTimestampException.class.getName(),
-            InvalidDataPointException.class.getName(), InvalidTargetException.class.getName());
+            UnusableTelemetryException.class.getName(), InvalidTargetException.class.getName());
 
     @TempDir Path stateDir;
     TopologyHarness h;
@@ -82,7 +82,7 @@ class InputFuzzTest {
     @Test
     void spans() {
         fuzz = fuzz(SEED);
-        run("spans", h.spans, fuzz::span, List.of("spans-decoded"), (input, outcome) -> {
+        run("spans", h.spans, fuzz::span, List.of("spans-decoded", "spans-rejected"), (input, outcome) -> {
             ExportTraceServiceRequest request;
             try {
                 request = OtlpDecoder.decodeTraces(input.value(), OtlpEncoding.fromHeaders(input.headers()));
@@ -92,11 +92,16 @@ class InputFuzzTest {
             }
             long spans = request.getResourceSpansList().stream().flatMap(r -> r.getScopeSpansList().stream())
                     .mapToLong(s -> s.getSpansCount()).sum();
-            if (outcome.letter() != null) {
-                expectLetter(outcome, FutureTimestampException.class);
-                assertThat(outcome.moved("spans-decoded")).isZero();
+            double decoded = outcome.moved("spans-decoded");
+            double rejected = outcome.moved("spans-rejected");
+            if (outcome.letter() == null) {
+                assertThat(decoded + rejected).as("every span decoded or rejected").isEqualTo(spans);
+            } else if (header(outcome.letter(), DeadLetters.CLASS).equals(UnusableTelemetryException.class.getName())) {
+                assertThat(decoded).isZero();
+                assertThat(rejected).as("every span rejected").isEqualTo(spans).isPositive();
             } else {
-                assertThat(outcome.moved("spans-decoded")).as("every span counted").isEqualTo(spans);
+                expectLetter(outcome, FutureTimestampException.class);
+                assertThat(decoded).isZero();
             }
         });
     }
@@ -118,7 +123,7 @@ class InputFuzzTest {
             double rejected = outcome.moved("data-points-rejected");
             if (outcome.letter() == null) {
                 assertThat(decoded + rejected).as("every data point decoded or rejected").isEqualTo(points);
-            } else if (header(outcome.letter(), DeadLetters.CLASS).equals(InvalidDataPointException.class.getName())) {
+            } else if (header(outcome.letter(), DeadLetters.CLASS).equals(UnusableTelemetryException.class.getName())) {
                 assertThat(decoded).isZero();
                 assertThat(rejected).as("every data point rejected").isEqualTo(points).isPositive();
             } else {

@@ -2,7 +2,7 @@ package io.homeostat.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.homeostat.aggregate.InvalidDataPointException;
+import io.homeostat.aggregate.UnusableTelemetryException;
 import io.homeostat.model.DeadLetters;
 import io.homeostat.model.ProductionIssue;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
@@ -150,7 +150,7 @@ class PoisonRecordsTest {
                 .setGauge(Gauge.newBuilder().addDataPoints(nan).addDataPoints(negative)).build()).toByteArray());
         TestRecord<byte[], byte[]> letter = h.deadLetters.readRecord();
         assertThat(HomeostatTopologyTest.header(letter.headers(), DeadLetters.CLASS))
-                .isEqualTo(InvalidDataPointException.class.getName());
+                .isEqualTo(UnusableTelemetryException.class.getName());
         assertThat(HomeostatTopologyTest.header(letter.headers(), DeadLetters.REASON))
                 .contains("every data point was rejected (2)", "queue_depth: value is NaN",
                         "time_unix_nano 18446744073709551615 is after the year 2262");
