@@ -196,8 +196,10 @@ class PoisonOnBrokerTest {
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         Set<ObjectName> names = server.queryNames(new ObjectName("kafka.streams:type=stream-metrics,*"), null);
         for (ObjectName name : names) {
-            if (!APP.equals(server.getAttribute(name, "application-id"))) continue;
+            if (!String.valueOf(name.getKeyProperty("client-id")).startsWith(APP)) continue; // client ids start with the application id
             Map<String, Object> values = new HashMap<>();
+            List<String> attributes = Arrays.stream(server.getMBeanInfo(name).getAttributes()).map(a -> a.getName()).toList();
+            if (!attributes.contains("alive-stream-threads")) continue; // another of the client's beans
             for (String attribute : List.of("state", "alive-stream-threads", "failed-stream-threads")) {
                 values.put(attribute, server.getAttribute(name, attribute));
             }
