@@ -13,6 +13,7 @@ import io.homeostat.otlp.OtlpDecoder;
 import io.homeostat.otlp.OtlpEncoding;
 import io.homeostat.testing.FuzzRecords;
 import io.homeostat.testing.Schemas;
+import io.homeostat.testing.SdkMetrics;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
@@ -151,9 +152,29 @@ class InputFuzzTest {
         });
     }
 
+    /**
+     * Targets with telemetry for their requirements beside them (spans with errors and slow ones, the SDK's latency
+     * histogram and counter), so that the canary's ticks judge the fuzzed targets on data: extreme targets, windows
+     * and thresholds meet real measurements, and every alert and status that makes is checked against its schema.
+     */
     @Test
     void targets() {
         fuzz = fuzz(SEED + 3);
+        try (SdkMetrics sdkMetrics = new SdkMetrics("fuzz-service", h.now(), false)) {
+            java.util.concurrent.atomic.AtomicInteger round = new java.util.concurrent.atomic.AtomicInteger();
+            telemetry = () -> {
+                int n = round.incrementAndGet();
+                String requirement = FuzzRecords.REQUIREMENTS.get(n % FuzzRecords.REQUIREMENTS.size());
+                h.sdk().spans(requirement, 20, h.now().plusMillis(500), new double[] {5, 50, 500, 5000}, n % 4);
+                h.pipeSpans(h.sdk().batch(OtlpEncoding.PROTOBUF));
+                for (int i = 0; i < 10; i++) sdkMetrics.latency(requirement, 10.0 * i * (n % 7)).attempt(requirement, i % 3 == 0 ? "failure" : "success");
+                h.pipeMetrics(sdkMetrics.collect(h.now(), OtlpEncoding.PROTOBUF));
+            };
+            fuzzTargets();
+        }
+    }
+
+    private void fuzzTargets() {
         run("targets", h.targets, fuzz::target, List.of("targets-applied", "targets-deleted", "targets-dead-lettered"),
                 (input, outcome) -> {
                     boolean keyless = input.key() == null || input.key().length == 0;
@@ -185,6 +206,9 @@ class InputFuzzTest {
     }
 
     private long seed;
+    /** Telemetry piped every {@value #TELEMETRY_EVERY} records besides the fuzzed ones (targets: data to judge them on). */
+    private Runnable telemetry = () -> { };
+    static final int TELEMETRY_EVERY = 50;
 
     private FuzzRecords fuzz(long signalSeed) {
         seed = signalSeed;
@@ -211,6 +235,7 @@ class InputFuzzTest {
                         + input.what() + "), value starts " + preview(input.value()) + ": " + e.getMessage(), e);
             }
             offset++;
+            if ((i + 1) % TELEMETRY_EVERY == 0) telemetry.run();
             if ((i + 1) % BATCH == 0 || i == total - 1) {
                 GoodRecords.Piped piped = GoodRecords.assertStillProcessing(h);
                 if (topic == h.spans) offset += piped.spans();

@@ -192,4 +192,28 @@ class PoisonRecordsTest {
         assertThat(h.deadLetters.isEmpty()).isTrue();
         GoodRecords.assertStillProcessing(h);
     }
+
+    /**
+     * Found by InputFuzzTest (seed 20261132, targets with telemetry beside them): a target of 4.9e-324 made an
+     * infinite deviation percent, written as the string "Infinity" into status records and alerts, which their
+     * schemas do not allow.
+     */
+    @Test
+    void aTargetSoSmallThatTheDeviationIsInfinite() throws Exception {
+        h.putTarget(PERF + "/span.duration_ms", """
+                {"requirement": "REQ-NFR-PERF-001", "metric": "span.duration_ms", "target": 4.9e-324, "operator": "lt",
+                 "window": "2s"}""");
+        h.seconds(6, PERF, 10, new double[] {200}, 0);
+        List<com.fasterxml.jackson.databind.JsonNode> statuses = new java.util.ArrayList<>();
+        for (TestRecord<String, byte[]> record : h.status.readRecordsToList()) {
+            io.homeostat.testing.Schemas.assertValid("status.schema.json", record.value());
+            statuses.add(io.homeostat.model.Json.MAPPER.readTree(record.value()));
+        }
+        assertThat(statuses).anySatisfy(status -> {
+            assertThat(status.path("state").asText()).isIn("deviating", "firing");
+            assertThat(status.get("deviation_percent").isNull()).isTrue();
+            assertThat(status.path("severity").asText()).isEqualTo("critical");
+        });
+        assertThat(h.alerts.readValuesToList()).allSatisfy(alert -> assertThat(alert.deviationPercent()).isNull());
+    }
 }
