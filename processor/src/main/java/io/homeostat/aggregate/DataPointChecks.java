@@ -22,8 +22,8 @@ public final class DataPointChecks {
     public static final int MAX_SCALE = 20;
     /** The largest count of one point: 2^53, the largest whole number a double holds exactly. */
     public static final long MAX_COUNT = 1L << 53;
-    /** Double values lie in (2^-1075, 2^1024): bucket boundaries beyond them cover no value at all. */
-    private static final int MIN_EXPONENT = -1075;
+    /** Positive doubles lie in [2^-1074, 2^1024): a bucket wholly outside holds no value at all. */
+    private static final int MIN_EXPONENT = -1074;
     private static final int MAX_EXPONENT = 1024;
 
     private DataPointChecks() {}
@@ -112,11 +112,11 @@ public final class DataPointChecks {
      * holds any double: beyond them a bucket lies wholly above {@link Double#MAX_VALUE} or below the smallest double.
      */
     static long minIndex(int scale) {
-        return (long) Math.floor(MIN_EXPONENT * Math.pow(2, scale));
+        return (long) Math.ceil(MIN_EXPONENT * Math.pow(2, scale)) - 1; // its upper bound reaches 2^-1074
     }
 
     static long maxIndex(int scale) {
-        return (long) Math.ceil(MAX_EXPONENT * Math.pow(2, scale)) - 1;
+        return (long) Math.ceil(MAX_EXPONENT * Math.pow(2, scale)) - 1; // its lower bound is below 2^1024
     }
 
     private static String bucketIndexes(String side, ExponentialHistogramDataPoint.Buckets buckets, int scale) {
