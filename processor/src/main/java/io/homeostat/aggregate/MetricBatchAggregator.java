@@ -91,6 +91,18 @@ public final class MetricBatchAggregator {
         return new Result(partials, unattributed, points, latest, rejections);
     }
 
+    /** How many data points a metric holds, whatever its type. */
+    public static int pointCount(Metric metric) {
+        return switch (metric.getDataCase()) {
+            case GAUGE -> metric.getGauge().getDataPointsCount();
+            case SUM -> metric.getSum().getDataPointsCount();
+            case HISTOGRAM -> metric.getHistogram().getDataPointsCount();
+            case EXPONENTIAL_HISTOGRAM -> metric.getExponentialHistogram().getDataPointsCount();
+            case SUMMARY -> metric.getSummary().getDataPointsCount();
+            default -> 0;
+        };
+    }
+
     private static void addPoints(Metric metric, PointSink sink) {
         switch (metric.getDataCase()) {
             case GAUGE -> {
@@ -211,15 +223,7 @@ public final class MetricBatchAggregator {
         }
 
         void rejectAll(Metric m, String problem) {
-            int n = switch (m.getDataCase()) {
-                case GAUGE -> m.getGauge().getDataPointsCount();
-                case SUM -> m.getSum().getDataPointsCount();
-                case HISTOGRAM -> m.getHistogram().getDataPointsCount();
-                case EXPONENTIAL_HISTOGRAM -> m.getExponentialHistogram().getDataPointsCount();
-                case SUMMARY -> m.getSummary().getDataPointsCount();
-                default -> 0;
-            };
-            for (int i = 0; i < n; i++) rejections.add(metric, problem);
+            for (int i = 0, n = pointCount(m); i < n; i++) rejections.add(metric, problem);
         }
 
         private static String attributeProblem(List<KeyValue> attributes) {

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.homeostat.testing.RepoFiles;
 import io.homeostat.testing.SeedFiles;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -41,12 +39,8 @@ class CliErrorsTest {
     }
 
     static Run homeostat(Map<String, String> env, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        var cli = Homeostat.commandLine(env);
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        return new Run(cli.execute(args), out.toString(), err.toString());
+        OfflineCommandsTest.Run run = OfflineCommandsTest.homeostat(env, args);
+        return new Run(run.exitCode(), run.out(), run.err());
     }
 
     static Run homeostat(String... args) {

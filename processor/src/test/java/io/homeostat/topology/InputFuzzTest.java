@@ -3,6 +3,7 @@ package io.homeostat.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.homeostat.aggregate.MetricBatchAggregator;
 import io.homeostat.aggregate.UnusableTelemetryException;
 import io.homeostat.model.DeadLetters;
 import io.homeostat.model.InvalidTargetException;
@@ -17,7 +18,6 @@ import io.homeostat.testing.SdkMetrics;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
-import io.opentelemetry.proto.metrics.v1.Metric;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HexFormat;
@@ -119,7 +119,7 @@ class InputFuzzTest {
                 return;
             }
             long points = request.getResourceMetricsList().stream().flatMap(r -> r.getScopeMetricsList().stream())
-                    .flatMap(s -> s.getMetricsList().stream()).mapToLong(InputFuzzTest::points).sum();
+                    .flatMap(s -> s.getMetricsList().stream()).mapToLong(MetricBatchAggregator::pointCount).sum();
             double decoded = outcome.moved("data-points-decoded");
             double rejected = outcome.moved("data-points-rejected");
             if (outcome.letter() == null) {
@@ -290,17 +290,6 @@ class InputFuzzTest {
             values.put(name, total);
         }
         return values;
-    }
-
-    static long points(Metric metric) {
-        return switch (metric.getDataCase()) {
-            case GAUGE -> metric.getGauge().getDataPointsCount();
-            case SUM -> metric.getSum().getDataPointsCount();
-            case HISTOGRAM -> metric.getHistogram().getDataPointsCount();
-            case EXPONENTIAL_HISTOGRAM -> metric.getExponentialHistogram().getDataPointsCount();
-            case SUMMARY -> metric.getSummary().getDataPointsCount();
-            default -> 0;
-        };
     }
 
     static String header(TestRecord<byte[], byte[]> record, String key) {
