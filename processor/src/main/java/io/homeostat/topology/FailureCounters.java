@@ -51,18 +51,4 @@ public final class FailureCounters {
             return sensor;
         }).record();
     }
-
-    /** Everything counted so far, bound or not (for tests and the shutdown summary). */
-    long total() {
-        double sum = unbound.get();
-        StreamsMetrics registry = metrics;
-        if (registry != null) {
-            for (var e : registry.metrics().entrySet()) {
-                if (e.getKey().group().equals(HomeostatTopology.METRICS_GROUP) && e.getKey().name().equals(NAME + "-total")) {
-                    sum += ((Number) e.getValue().metricValue()).doubleValue();
-                }
-            }
-        }
-        return Math.round(sum);
-    }
 }
