@@ -24,6 +24,7 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessorStateException;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -212,5 +213,36 @@ class DeadLetterHandlerTest {
                 .startsWith("A state store failed");
         assertThat(DeadLetterHandler.notAboutOneRecord(new org.apache.kafka.common.errors.TimeoutException("slow")))
                 .startsWith("Kafka did not answer");
+    }
+
+    /** Where the producer reports a record it could not send: the input behind it is no longer known. */
+    static ErrorHandlerContext producerContext() {
+        return new ErrorHandlerContext() {
+            public String topic() { return null; }
+            public int partition() { return -1; }
+            public long offset() { return -1; }
+            public Headers headers() { return new org.apache.kafka.common.header.internals.RecordHeaders(); }
+            public String processorNodeId() { return "alerts"; }
+            public org.apache.kafka.streams.processor.TaskId taskId() { return new org.apache.kafka.streams.processor.TaskId(1, 0); }
+            public long timestamp() { return -1; }
+            public byte[] sourceRawKey() { return null; }
+            public byte[] sourceRawValue() { return null; }
+        };
+    }
+
+    @Test
+    void aRecordTheBrokerRefusesIsCountedAndDroppedAndASlowBrokerIsRetried() {
+        DeadLetterHandler handler = new DeadLetterHandler();
+        FailureCounters counters = new FailureCounters();
+        handler.configure(DeadLetterHandler.streamsConfig("dlq", counters));
+        var record = new org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]>("homeostasis.issues", new byte[10],
+                new byte[2_000_000]);
+        var tooLarge = handler.handleError(producerContext(), record,
+                new org.apache.kafka.common.errors.RecordTooLargeException("2000010 bytes"));
+        assertThat(tooLarge.result()).isEqualTo(org.apache.kafka.streams.errors.ProductionExceptionHandler.Result.RESUME);
+        assertThat(tooLarge.deadLetterQueueRecords()).isEmpty();
+        var slow = handler.handleError(producerContext(), record,
+                new org.apache.kafka.common.errors.NotEnoughReplicasException("1 of 3"));
+        assertThat(slow.result()).isEqualTo(org.apache.kafka.streams.errors.ProductionExceptionHandler.Result.RETRY);
     }
 }
