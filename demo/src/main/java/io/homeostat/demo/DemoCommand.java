@@ -3,6 +3,7 @@ package io.homeostat.demo;
 import io.homeostat.cli.AlertFormat;
 import io.homeostat.cli.DurationConverter;
 import io.homeostat.cli.IssueFormat;
+import io.homeostat.cli.ErrorReporting;
 import io.homeostat.cli.KafkaOptions;
 import io.homeostat.cli.TopicOptions;
 import io.homeostat.cli.TopicProvisioner;
@@ -52,6 +53,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Mixin KafkaOptions kafka;
     @Mixin TopicOptions topicOptions;
 
+    @Option(names = ErrorReporting.VERBOSE, description = "On an error, also print its stack trace (env HOMEOSTAT_VERBOSE=true).")
+    boolean verbose;
+
     @Option(names = "--healthy", defaultValue = "30s", converter = DurationConverter.class, description = "Healthy phase (default: ${DEFAULT-VALUE}).")
     Duration healthy;
     @Option(names = "--degraded", defaultValue = "60s", converter = DurationConverter.class, description = "Degraded phase (default: ${DEFAULT-VALUE}).")
@@ -80,6 +84,7 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Topics topics = topicOptions.topics();
         Properties base = kafka.clientProperties();
+        kafka.checkReachable();
         TopicProvisioner.ensure(base, TopicProvisioner.contractTopics(topics, 3, (short) -1));
         try (KafkaProducer<byte[], byte[]> producer = producer(base)) {
             AtomicBoolean stop = new AtomicBoolean(false);

@@ -1,6 +1,7 @@
 package io.homeostat.demo;
 
 import io.homeostat.cli.EnvironmentDefaults;
+import io.homeostat.cli.ErrorReporting;
 import java.util.Map;
 import picocli.CommandLine;
 
@@ -18,8 +19,9 @@ public final class DemoMain {
 
     /** Options also come from HOMEOSTAT_* environment variables, as for every homeostat command. */
     static CommandLine commandLine(Map<String, String> environment) {
-        return new CommandLine(new DemoCommand())
+        // Failures are one line naming the problem, as for every homeostat command (--verbose: the stack trace).
+        return new ErrorReporting(environment).install(new CommandLine(new DemoCommand())
                 .setDefaultValueProvider(new EnvironmentDefaults(environment))
-                .setCaseInsensitiveEnumValuesAllowed(true);
+                .setCaseInsensitiveEnumValuesAllowed(true));
     }
 }

@@ -30,7 +30,13 @@ public final class CumulativeSeries {
                                   long sliceMs) {
         List<Increase> increases = new ArrayList<>(points.size());
         int ignored = 0;
+        // Points were checked when decoded; a stored point of an older version may not pass today's checks: a new baseline.
+        if (previous != null && problem(shape, previous) != null) previous = null;
         for (MessageLite current : points) {
+            if (problem(shape, current) != null) {
+                ignored++;
+                continue;
+            }
             long currentTime = timeNanos(current);
             if (previous != null && !MetricPoints.isNewer(timeNanos(previous), currentTime)) {
                 ignored++;
@@ -52,6 +58,16 @@ public final class CumulativeSeries {
             case EXPONENTIAL_HISTOGRAM -> MetricPoints.exponentialIncrease(
                     (ExponentialHistogramDataPoint) previous, (ExponentialHistogramDataPoint) current);
             case SUMMARY -> MetricPoints.summaryIncrease((SummaryDataPoint) previous, (SummaryDataPoint) current);
+        };
+    }
+
+    /** Why a cumulative point cannot be used ({@link DataPointChecks}), or {@code null}. */
+    static String problem(MetricPartial.Shape shape, MessageLite point) {
+        return switch (shape) {
+            case SUM -> DataPointChecks.number((NumberDataPoint) point, true);
+            case HISTOGRAM -> DataPointChecks.histogram((HistogramDataPoint) point);
+            case EXPONENTIAL_HISTOGRAM -> DataPointChecks.exponentialHistogram((ExponentialHistogramDataPoint) point);
+            case SUMMARY -> DataPointChecks.summary((SummaryDataPoint) point);
         };
     }
 

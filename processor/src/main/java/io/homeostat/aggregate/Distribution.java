@@ -24,6 +24,8 @@ public final class Distribution {
     public static final int MAX_BINS = 2048;
     private static final IndexMapping MAPPING = new CubicallyInterpolatedMapping(RELATIVE_ACCURACY);
     private static final Supplier<Store> STORE = () -> new CollapsingLowestDenseStore(MAX_BINS);
+    /** The largest magnitude the sketch tracks (its mapping's limit, a little under {@link Double#MAX_VALUE}). */
+    public static final double MAX_VALUE = MAPPING.maxIndexableValue();
 
     private final DDSketchWithExactSummaryStatistics sketch;
 
@@ -39,8 +41,16 @@ public final class Distribution {
         sketch.accept(value);
     }
 
+    /**
+     * Adds {@code count} values at {@code value}. Values beyond what the sketch tracks (±{@link #MAX_VALUE}, about
+     * 1.8e308) are kept at its edge, so count, rank and sum still hold; a count that is not positive adds nothing.
+     *
+     * @throws IllegalArgumentException for a NaN value (no quantile can place it)
+     */
     public void accept(double value, double count) {
-        sketch.accept(value, count);
+        if (Double.isNaN(value)) throw new IllegalArgumentException("a NaN value cannot be placed in a distribution");
+        if (!(count > 0) || count == Double.POSITIVE_INFINITY) return;
+        sketch.accept(Math.max(-MAX_VALUE, Math.min(MAX_VALUE, value)), count);
     }
 
     public void merge(Distribution other) {

@@ -36,7 +36,7 @@ public final class ExplicitHistogram {
 
     public ExplicitHistogram plus(ExplicitHistogram other) {
         long[] sum = counts.clone();
-        for (int i = 0; i < sum.length; i++) sum[i] += other.counts[i];
+        for (int i = 0; i < sum.length; i++) sum[i] = MetricAggregate.plus(sum[i], other.counts[i]);
         return new ExplicitHistogram(bounds, sum);
     }
 
@@ -53,7 +53,7 @@ public final class ExplicitHistogram {
 
     public long total() {
         long total = 0;
-        for (long c : counts) total += c;
+        for (long c : counts) total = MetricAggregate.plus(total, c);
         return total;
     }
 
@@ -107,7 +107,8 @@ public final class ExplicitHistogram {
     /** Adds every bucket's count to a sketch at the bucket's midpoint (used when bounds disagree). */
     public void addTo(Distribution sketch, double min, double max) {
         for (int i = 0; i < counts.length; i++) {
-            if (counts[i] > 0) sketch.accept((lower(i, min) + upper(i, max)) / 2.0, counts[i]);
+            // Halves first: the midpoint of bounds near Double.MAX_VALUE would overflow.
+            if (counts[i] > 0) sketch.accept(lower(i, min) / 2.0 + upper(i, max) / 2.0, counts[i]);
         }
     }
 

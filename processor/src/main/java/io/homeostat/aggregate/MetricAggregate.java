@@ -15,6 +15,12 @@ public sealed interface MetricAggregate
     /** Merges {@code other} (of the same kind) into a new aggregate. */
     MetricAggregate merge(MetricAggregate other);
 
+    /** Counts add up to at most {@link Long#MAX_VALUE}: a window of absurd counts stays absurd, never negative. */
+    static long plus(long a, long b) {
+        long sum = a + b;
+        return ((a ^ sum) & (b ^ sum)) < 0 ? (a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE) : sum;
+    }
+
     /** Increase of a counter (or the change of an up-down counter) and the points it came from. */
     record Sum(double increase, long points) implements MetricAggregate {
         public MetricKind kind() {
@@ -27,7 +33,7 @@ public sealed interface MetricAggregate
 
         public MetricAggregate merge(MetricAggregate other) {
             Sum o = (Sum) other;
-            return new Sum(increase + o.increase, points + o.points);
+            return new Sum(increase + o.increase, plus(points, o.points));
         }
     }
 
@@ -54,7 +60,7 @@ public sealed interface MetricAggregate
             Gauge o = (Gauge) other;
             boolean otherIsLater = o.lastTimeNanos >= lastTimeNanos;
             return new Gauge(otherIsLater ? o.lastTimeNanos : lastTimeNanos, otherIsLater ? o.last : last,
-                    sum + o.sum, points + o.points, Math.min(min, o.min), Math.max(max, o.max));
+                    sum + o.sum, plus(points, o.points), Math.min(min, o.min), Math.max(max, o.max));
         }
     }
 
@@ -98,11 +104,11 @@ public sealed interface MetricAggregate
             double mergedMin = minOf(min, o.min);
             double mergedMax = maxOf(max, o.max);
             if (buckets != null && o.buckets != null && buckets.sameBounds(o.buckets)) {
-                return new Histogram(buckets.plus(o.buckets), null, count + o.count, sum + o.sum, mergedMin, mergedMax);
+                return new Histogram(buckets.plus(o.buckets), null, plus(count, o.count), sum + o.sum, mergedMin, mergedMax);
             }
             Distribution merged = toSketch();
             merged.merge(o.toSketch());
-            return new Histogram(null, merged, count + o.count, sum + o.sum, mergedMin, mergedMax);
+            return new Histogram(null, merged, plus(count, o.count), sum + o.sum, mergedMin, mergedMax);
         }
 
         Distribution toSketch() {
@@ -151,7 +157,7 @@ public sealed interface MetricAggregate
         public MetricAggregate merge(MetricAggregate other) {
             Summary o = (Summary) other;
             boolean otherIsLater = o.lastTimeNanos >= lastTimeNanos;
-            return new Summary(count + o.count, sum + o.sum, otherIsLater ? o.lastTimeNanos : lastTimeNanos,
+            return new Summary(plus(count, o.count), sum + o.sum, otherIsLater ? o.lastTimeNanos : lastTimeNanos,
                     otherIsLater ? o.quantiles : quantiles, otherIsLater ? o.values : values);
         }
     }

@@ -33,19 +33,30 @@ public final class MetricBatchAggregator {
     private static final Set<String> REQUIREMENT_KEYS = Set.of(RequirementResolver.REQUIREMENT,
             RequirementResolver.BUSINESS_RULES, "business_rule", RequirementResolver.CONSTRAINTS, "constraint");
 
+    /** Longest metric name (as OpenTelemetry instrument names), and largest attribute (key and value, as protobuf). */
+    static final int MAX_NAME_LENGTH = 255;
+    static final int MAX_ATTRIBUTE_BYTES = 8_192;
+    /** Most attributes a series may have (the OpenTelemetry SDKs' default attribute count limit). */
+    static final int MAX_ATTRIBUTES = 128;
+
     private MetricBatchAggregator() {}
 
     /** A partial, keyed by the requirement it belongs to. */
     public record Keyed(String requirement, MetricPartial partial) {}
 
+    /**
+     * @param points     data points used (attributed or not)
+     * @param rejections data points that could not be used ({@link DataPointChecks}), with their reasons
+     */
     public record Result(List<Keyed> partials, Map<String, Long> unattributedByService, long points,
-                         long latestPointTimeMs) {}
+                         long latestPointTimeMs, Rejections rejections) {}
 
     public static Result aggregate(ExportMetricsServiceRequest request, long sliceMs) {
         Map<DeltaKey, MetricAggregate> deltas = new LinkedHashMap<>();
         Map<DeltaKey, SortedMap<String, String>> deltaAttributes = new HashMap<>();
         Map<SeriesKey, Accumulating> cumulative = new LinkedHashMap<>();
         Map<String, Long> unattributed = new HashMap<>();
+        Rejections rejections = new Rejections();
         long points = 0;
         long latest = Long.MIN_VALUE;
         for (ResourceMetrics rm : request.getResourceMetricsList()) {
@@ -57,58 +68,12 @@ public final class MetricBatchAggregator {
                 long scopeId = MetricPartial.fnv(resourceId, sm.getScope().getName() + "/" + sm.getScope().getVersion());
                 for (Metric metric : sm.getMetricsList()) {
                     PointSink sink = new PointSink(metric.getName(), resource, scope, service, scopeId, sliceMs,
-                            deltas, deltaAttributes, cumulative, unattributed);
-                    switch (metric.getDataCase()) {
-                        case GAUGE -> {
-                            for (NumberDataPoint p : metric.getGauge().getDataPointsList()) {
-                                sink.delta(p.getAttributesList(), p.getTimeUnixNano(), MetricPoints.gauge(p));
-                            }
-                        }
-                        case SUM -> {
-                            boolean cumulativeSum = metric.getSum().getAggregationTemporality()
-                                    == AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE;
-                            for (NumberDataPoint p : metric.getSum().getDataPointsList()) {
-                                if (!cumulativeSum) {
-                                    sink.delta(p.getAttributesList(), p.getTimeUnixNano(), MetricPoints.deltaSum(p));
-                                } else if (metric.getSum().getIsMonotonic()) {
-                                    sink.cumulative(p.getAttributesList(), p.getTimeUnixNano(), MetricPartial.Shape.SUM, p);
-                                } else {
-                                    // A cumulative up-down counter is a level: judged like a gauge.
-                                    sink.delta(p.getAttributesList(), p.getTimeUnixNano(), MetricPoints.gauge(p));
-                                }
-                            }
-                        }
-                        case HISTOGRAM -> {
-                            boolean cumulativeHistogram = metric.getHistogram().getAggregationTemporality()
-                                    == AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE;
-                            for (HistogramDataPoint p : metric.getHistogram().getDataPointsList()) {
-                                if (cumulativeHistogram) {
-                                    sink.cumulative(p.getAttributesList(), p.getTimeUnixNano(), MetricPartial.Shape.HISTOGRAM, p);
-                                } else {
-                                    sink.delta(p.getAttributesList(), p.getTimeUnixNano(), MetricPoints.deltaHistogram(p));
-                                }
-                            }
-                        }
-                        case EXPONENTIAL_HISTOGRAM -> {
-                            boolean cumulativeHistogram = metric.getExponentialHistogram().getAggregationTemporality()
-                                    == AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE;
-                            for (ExponentialHistogramDataPoint p : metric.getExponentialHistogram().getDataPointsList()) {
-                                if (cumulativeHistogram) {
-                                    sink.cumulative(p.getAttributesList(), p.getTimeUnixNano(),
-                                            MetricPartial.Shape.EXPONENTIAL_HISTOGRAM, p);
-                                } else {
-                                    sink.delta(p.getAttributesList(), p.getTimeUnixNano(),
-                                            MetricPoints.deltaExponentialHistogram(p));
-                                }
-                            }
-                        }
-                        case SUMMARY -> {
-                            // Summaries are cumulative by definition (OTLP data model).
-                            for (SummaryDataPoint p : metric.getSummary().getDataPointsList()) {
-                                sink.cumulative(p.getAttributesList(), p.getTimeUnixNano(), MetricPartial.Shape.SUMMARY, p);
-                            }
-                        }
-                        default -> { }
+                            deltas, deltaAttributes, cumulative, unattributed, rejections);
+                    if (metric.getName().length() > MAX_NAME_LENGTH) {
+                        sink.rejectAll(metric, "metric name is " + metric.getName().length() + " characters long (at most "
+                                + MAX_NAME_LENGTH + ")");
+                    } else {
+                        addPoints(metric, sink);
                     }
                     points += sink.points;
                     latest = Math.max(latest, sink.latestTimeMs);
@@ -123,7 +88,81 @@ public final class MetricBatchAggregator {
             partials.add(new Keyed(key.requirement, MetricPartial.cumulative(key.metric, acc.attributes, key.seriesId,
                     new MetricPartial.Cumulative(acc.shape, acc.points.stream().map(TimedPoint::point).toList()))));
         });
-        return new Result(partials, unattributed, points, latest);
+        return new Result(partials, unattributed, points, latest, rejections);
+    }
+
+    /** How many data points a metric holds, whatever its type. */
+    public static int pointCount(Metric metric) {
+        return switch (metric.getDataCase()) {
+            case GAUGE -> metric.getGauge().getDataPointsCount();
+            case SUM -> metric.getSum().getDataPointsCount();
+            case HISTOGRAM -> metric.getHistogram().getDataPointsCount();
+            case EXPONENTIAL_HISTOGRAM -> metric.getExponentialHistogram().getDataPointsCount();
+            case SUMMARY -> metric.getSummary().getDataPointsCount();
+            default -> 0;
+        };
+    }
+
+    private static void addPoints(Metric metric, PointSink sink) {
+        switch (metric.getDataCase()) {
+            case GAUGE -> {
+                for (NumberDataPoint p : metric.getGauge().getDataPointsList()) {
+                    if (sink.usable(p.getAttributesList(), DataPointChecks.number(p, false))) {
+                        sink.delta(p.getAttributesList(), p.getTimeUnixNano(), MetricPoints.gauge(p));
+                    }
+                }
+            }
+            case SUM -> {
+                boolean cumulativeSum = metric.getSum().getAggregationTemporality()
+                        == AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE;
+                boolean monotonic = metric.getSum().getIsMonotonic();
+                for (NumberDataPoint p : metric.getSum().getDataPointsList()) {
+                    if (!sink.usable(p.getAttributesList(), DataPointChecks.number(p, monotonic))) continue;
+                    if (!cumulativeSum) {
+                        sink.delta(p.getAttributesList(), p.getTimeUnixNano(), MetricPoints.deltaSum(p));
+                    } else if (monotonic) {
+                        sink.cumulative(p.getAttributesList(), p.getTimeUnixNano(), MetricPartial.Shape.SUM, p);
+                    } else {
+                        // A cumulative up-down counter is a level: judged like a gauge.
+                        sink.delta(p.getAttributesList(), p.getTimeUnixNano(), MetricPoints.gauge(p));
+                    }
+                }
+            }
+            case HISTOGRAM -> {
+                boolean cumulativeHistogram = metric.getHistogram().getAggregationTemporality()
+                        == AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE;
+                for (HistogramDataPoint p : metric.getHistogram().getDataPointsList()) {
+                    if (!sink.usable(p.getAttributesList(), DataPointChecks.histogram(p))) continue;
+                    if (cumulativeHistogram) {
+                        sink.cumulative(p.getAttributesList(), p.getTimeUnixNano(), MetricPartial.Shape.HISTOGRAM, p);
+                    } else {
+                        sink.delta(p.getAttributesList(), p.getTimeUnixNano(), MetricPoints.deltaHistogram(p));
+                    }
+                }
+            }
+            case EXPONENTIAL_HISTOGRAM -> {
+                boolean cumulativeHistogram = metric.getExponentialHistogram().getAggregationTemporality()
+                        == AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE;
+                for (ExponentialHistogramDataPoint p : metric.getExponentialHistogram().getDataPointsList()) {
+                    if (!sink.usable(p.getAttributesList(), DataPointChecks.exponentialHistogram(p))) continue;
+                    if (cumulativeHistogram) {
+                        sink.cumulative(p.getAttributesList(), p.getTimeUnixNano(),
+                                MetricPartial.Shape.EXPONENTIAL_HISTOGRAM, p);
+                    } else {
+                        sink.delta(p.getAttributesList(), p.getTimeUnixNano(), MetricPoints.deltaExponentialHistogram(p));
+                    }
+                }
+            }
+            case SUMMARY -> {
+                // Summaries are cumulative by definition (OTLP data model).
+                for (SummaryDataPoint p : metric.getSummary().getDataPointsList()) {
+                    if (sink.usable(p.getAttributesList(), DataPointChecks.summary(p))) {
+                        sink.cumulative(p.getAttributesList(), p.getTimeUnixNano(), MetricPartial.Shape.SUMMARY, p);
+                    }
+                }
+            }
+            default -> { }
+        }
     }
 
     private record DeltaKey(String requirement, String metric, long attributesId, long sliceStart) {}
@@ -155,12 +194,13 @@ public final class MetricBatchAggregator {
         final Map<DeltaKey, SortedMap<String, String>> deltaAttributes;
         final Map<SeriesKey, Accumulating> cumulative;
         final Map<String, Long> unattributed;
+        final Rejections rejections;
         long points;
         long latestTimeMs = Long.MIN_VALUE;
 
         PointSink(String metric, List<KeyValue> resource, List<KeyValue> scope, String service, long scopeId,
                   long sliceMs, Map<DeltaKey, MetricAggregate> deltas, Map<DeltaKey, SortedMap<String, String>> deltaAttributes,
-                  Map<SeriesKey, Accumulating> cumulative, Map<String, Long> unattributed) {
+                  Map<SeriesKey, Accumulating> cumulative, Map<String, Long> unattributed, Rejections rejections) {
             this.metric = metric;
             this.resource = resource;
             this.scope = scope;
@@ -171,12 +211,42 @@ public final class MetricBatchAggregator {
             this.deltaAttributes = deltaAttributes;
             this.cumulative = cumulative;
             this.unattributed = unattributed;
+            this.rejections = rejections;
         }
 
+        /** Whether a point passed its checks and its attributes can name a series; if not, it is rejected. */
+        boolean usable(List<KeyValue> attributes, String problem) {
+            if (problem == null) problem = attributeProblem(attributes);
+            if (problem == null) return true;
+            rejections.add(metric, problem);
+            return false;
+        }
+
+        void rejectAll(Metric m, String problem) {
+            for (int i = 0, n = pointCount(m); i < n; i++) rejections.add(metric, problem);
+        }
+
+        private static String attributeProblem(List<KeyValue> attributes) {
+            if (attributes.size() > MAX_ATTRIBUTES) {
+                return attributes.size() + " attributes (a series has at most " + MAX_ATTRIBUTES + ")";
+            }
+            for (int i = 0, n = attributes.size(); i < n; i++) {
+                KeyValue kv = attributes.get(i);
+                if (kv.getSerializedSize() > MAX_ATTRIBUTE_BYTES) {
+                    return "attribute " + Rejections.cut(kv.getKey(), 50) + " is " + kv.getSerializedSize()
+                            + " bytes long (at most " + MAX_ATTRIBUTE_BYTES + ")";
+                }
+            }
+            return null;
+        }
+
+        /** The point's requirement, or {@code null} when it has none (then it is counted as unattributed). */
         private String requirement(List<KeyValue> attributes) {
-            points++;
             String requirement = RequirementResolver.requirement(attributes, scope, resource);
-            if (requirement == null) unattributed.merge(service, 1L, Long::sum);
+            if (requirement == null) {
+                points++;
+                unattributed.merge(service, 1L, Long::sum);
+            }
             return requirement;
         }
 
@@ -184,22 +254,36 @@ public final class MetricBatchAggregator {
             String requirement = requirement(attributes);
             if (requirement == null) return;
             long timeMs = timeNanos / 1_000_000L;
-            latestTimeMs = Math.max(latestTimeMs, timeMs);
             SortedMap<String, String> series = seriesAttributes(attributes);
             DeltaKey key = new DeltaKey(requirement, metric, MetricPartial.attributesId(series),
                     SliceKey.sliceStart(timeMs, sliceMs));
+            MetricAggregate existing = deltas.get(key);
+            if (existing != null && existing.kind() != aggregate.kind()) {
+                rejections.add(metric, "a " + aggregate.kind().name().toLowerCase(java.util.Locale.ROOT) + " point of a metric "
+                        + "that is a " + existing.kind().name().toLowerCase(java.util.Locale.ROOT) + " in the same request");
+                return;
+            }
+            points++;
+            latestTimeMs = Math.max(latestTimeMs, timeMs);
             deltaAttributes.putIfAbsent(key, series);
-            deltas.merge(key, aggregate, MetricAggregate::merge);
+            deltas.put(key, existing == null ? aggregate : existing.merge(aggregate));
         }
 
         void cumulative(List<KeyValue> attributes, long timeNanos, MetricPartial.Shape shape, MessageLite point) {
             String requirement = requirement(attributes);
             if (requirement == null) return;
-            latestTimeMs = Math.max(latestTimeMs, timeNanos / 1_000_000L);
             SortedMap<String, String> series = seriesAttributes(attributes);
             long seriesId = MetricPartial.fnv(scopeId, metric + "\n" + attributes);
-            cumulative.computeIfAbsent(new SeriesKey(requirement, metric, seriesId), k -> new Accumulating(shape, series))
-                    .points.add(new TimedPoint(timeNanos, point));
+            Accumulating accumulating = cumulative.computeIfAbsent(new SeriesKey(requirement, metric, seriesId),
+                    k -> new Accumulating(shape, series));
+            if (accumulating.shape != shape) {
+                rejections.add(metric, "a cumulative " + shape.name().toLowerCase(java.util.Locale.ROOT) + " point of a series "
+                        + "that has " + accumulating.shape.name().toLowerCase(java.util.Locale.ROOT) + " points in the same request");
+                return;
+            }
+            points++;
+            latestTimeMs = Math.max(latestTimeMs, timeNanos / 1_000_000L);
+            accumulating.points.add(new TimedPoint(timeNanos, point));
         }
 
         private SortedMap<String, String> seriesAttributes(List<KeyValue> attributes) {

@@ -153,7 +153,7 @@ public final class MetricPoints {
 
         private static TreeMap<Integer, Long> shifted(TreeMap<Integer, Long> buckets, int shift) {
             TreeMap<Integer, Long> out = new TreeMap<>();
-            buckets.forEach((index, count) -> out.merge(index >> shift, count, Long::sum));
+            buckets.forEach((index, count) -> out.merge(index >> shift, count, MetricAggregate::plus));
             return out;
         }
 
@@ -182,8 +182,8 @@ public final class MetricPoints {
 
         long total() {
             long total = zeroCount;
-            for (long c : positive.values()) total += c;
-            for (long c : negative.values()) total += c;
+            for (long c : positive.values()) total = MetricAggregate.plus(total, c);
+            for (long c : negative.values()) total = MetricAggregate.plus(total, c);
             return total;
         }
 

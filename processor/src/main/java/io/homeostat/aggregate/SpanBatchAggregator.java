@@ -48,10 +48,12 @@ public final class SpanBatchAggregator {
                         continue;
                     }
                     long endNanos = span.getEndTimeUnixNano();
-                    long eventTimeMs = endNanos > 0 ? endNanos / 1_000_000L : fallbackTimeMs;
+                    long startNanos = span.getStartTimeUnixNano();
+                    // As SpanFolder: an end of 2^63 ns or more is the far future; a span that ends before it starts is rejected.
+                    long eventTimeMs = endNanos > 0 ? endNanos / 1_000_000L : endNanos < 0 ? Long.MAX_VALUE : fallbackTimeMs;
                     latest = Math.max(latest, eventTimeMs);
-                    double durationMs = endNanos > 0 && span.getStartTimeUnixNano() > 0
-                            ? (endNanos - span.getStartTimeUnixNano()) / 1_000_000.0 : 0.0;
+                    if (endNanos > 0 && startNanos > 0 && endNanos < startNanos) continue;
+                    double durationMs = endNanos > 0 && startNanos > 0 ? (endNanos - startNanos) / 1_000_000.0 : 0.0;
                     SliceKey key = new SliceKey(requirement, SliceKey.sliceStart(eventTimeMs, sliceMs));
                     boolean error = span.getStatus().getCode() == Status.StatusCode.STATUS_CODE_ERROR;
                     partials.computeIfAbsent(key, k -> new SpanAggregate())

@@ -15,6 +15,8 @@ public final class SpanFolder {
     private final SpanSliceBuffer buffer;
     private final SpanJournal.Writer journal = new SpanJournal.Writer();
     private final RecordingTraceId traceId = new RecordingTraceId();
+    private int rejected;
+    private String rejection;
 
     public SpanFolder(long sliceMs, SpanSliceBuffer buffer) {
         this.sliceMs = sliceMs;
@@ -38,6 +40,8 @@ public final class SpanFolder {
     public Map<String, Long> fold(SpanSummaries spans, long recordTimestampMs) {
         Map<String, Long> unattributed = Map.of();
         journal.clear();
+        rejected = 0;
+        rejection = null;
         traceId.spans = spans;
         for (int i = 0; i < spans.size(); i++) {
             String requirement = spans.requirement(i);
@@ -48,6 +52,15 @@ public final class SpanFolder {
             }
             long endNanos = spans.endNanos(i);
             long startNanos = spans.startNanos(i);
+            if (endNanos > 0 && startNanos > 0 && endNanos < startNanos) {
+                // No duration at all, not a short one: counted as 0 ms it would make latency look better than it is.
+                rejected++;
+                if (rejection == null) {
+                    rejection = "a span of " + requirement + " ends " + (startNanos - endNanos) / 1_000_000.0
+                            + " ms before it starts";
+                }
+                continue;
+            }
             double durationMs = endNanos > 0 && startNanos > 0 ? (endNanos - startNanos) / 1_000_000.0 : 0.0;
             long sliceStart = SliceKey.sliceStart(eventTimeMs(spans, i, recordTimestampMs), sliceMs);
             boolean error = spans.error(i);
@@ -59,14 +72,27 @@ public final class SpanFolder {
         return unattributed;
     }
 
+    /** Spans of the last {@link #fold} that could not be used (they end before they start), and why the first could not. */
+    public int rejected() {
+        return rejected;
+    }
+
+    public String rejection() {
+        return rejection;
+    }
+
     /** The journal entry of the last {@link #fold}, or {@code null} when it folded no span. */
     public byte[] journalEntry(long recordTimestampMs) {
         return journal.spans() == 0 ? null : journal.toEntry(recordTimestampMs);
     }
 
+    /**
+     * The span's end, or the record's time when it has none (0). An end of 2^63 ns or more (negative as a long: after
+     * the year 2262) is as far in the future as can be, and its record goes to the dead-letter topic.
+     */
     private static long eventTimeMs(SpanSummaries spans, int i, long recordTimestampMs) {
         long endNanos = spans.endNanos(i);
-        return endNanos > 0 ? endNanos / 1_000_000L : recordTimestampMs;
+        return endNanos > 0 ? endNanos / 1_000_000L : endNanos < 0 ? Long.MAX_VALUE : recordTimestampMs;
     }
 
     /**

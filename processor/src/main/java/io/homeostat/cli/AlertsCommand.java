@@ -60,11 +60,11 @@ public final class AlertsCommand {
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
+            kafka.checkReachable();
             Optional<List<TopicPartition>> partitions = TopicReader.partitions(kafka.clientProperties(), topic);
             if (partitions.isEmpty()) {
-                err.println("The topic " + topic + " does not exist (`homeostat run` creates it).");
-                err.flush();
-                return 1;
+                throw new CommandFailure("the topic " + topic + " does not exist at " + kafka.bootstrapServers()
+                        + " (`homeostat run` creates it; or check --alerts-topic)");
             }
             KafkaConsumer<byte[], byte[]> consumer = TopicReader.consumer(kafka.clientProperties());
             Thread stopper = new Thread(consumer::wakeup, "alerts-tail-stop");

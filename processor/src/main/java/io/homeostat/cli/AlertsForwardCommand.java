@@ -96,9 +96,9 @@ final class AlertsForwardCommand implements Callable<Integer> {
             description = "An HTTP header on every request (e.g. Authorization=Bearer ...); repeatable.")
     Map<String, String> headers = new LinkedHashMap<>();
 
-    @Option(names = "--timeout", defaultValue = "10s", converter = DurationConverter.class, paramLabel = "DURATION",
-            description = "Per HTTP request (default: ${DEFAULT-VALUE}).")
-    Duration timeout;
+    @Option(names = "--receiver-timeout", defaultValue = "10s", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "Per HTTP request to Alertmanager or the webhook (default: ${DEFAULT-VALUE}); --timeout bounds the wait for Kafka.")
+    Duration receiverTimeout;
 
     @Option(names = "--max-backoff", defaultValue = "30s", converter = DurationConverter.class, paramLabel = "DURATION",
             description = "Retries of an undelivered batch start after 1s and double up to this (default: ${DEFAULT-VALUE}).")
@@ -140,11 +140,12 @@ final class AlertsForwardCommand implements Callable<Integer> {
                     toAlertmanager ? BridgeSettings.Mode.ALERTMANAGER : BridgeSettings.Mode.WEBHOOK, resendInterval,
                     repeatInterval, maxBackoff.compareTo(Duration.ofSeconds(1)) < 0 ? maxBackoff : Duration.ofSeconds(1),
                     maxBackoff, statsInterval, replicationFactor);
-            receiver = toAlertmanager ? Receivers.alertmanager(alertmanagers, timeout, headers, resendInterval)
-                    : Receivers.webhook(webhooks, timeout, headers, receiverName, externalUrl);
+            receiver = toAlertmanager ? Receivers.alertmanager(alertmanagers, receiverTimeout, headers, resendInterval)
+                    : Receivers.webhook(webhooks, receiverTimeout, headers, receiverName, externalUrl);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+        kafka.checkReachable();
         AlertBridge bridge = new AlertBridge(settings, kafka.clientProperties(), receiver,
                 new AlertMapping(labels, generatorUrl));
         Thread stopper = new Thread(() -> {

@@ -21,14 +21,27 @@ final class ConfigSources {
             if (file.equals("-")) {
                 sources.add(new TargetFiles.Source("<stdin>", new String(stdin.readAllBytes(), StandardCharsets.UTF_8)));
             } else {
-                try {
-                    sources.add(new TargetFiles.Source(file, Files.readString(Path.of(file), StandardCharsets.UTF_8)));
-                } catch (NoSuchFileException e) {
-                    throw new NoSuchFileException(file, null, "no such file");
-                }
+                sources.add(new TargetFiles.Source(file, readFile(file)));
             }
         }
         return sources;
+    }
+
+    /** A file's text, or a {@link CommandFailure} that says which file and why it cannot be read. */
+    static String readFile(String file) {
+        try {
+            Path path = Path.of(file);
+            if (Files.isDirectory(path)) throw new CommandFailure("cannot read " + file + ": it is a directory");
+            return Files.readString(path, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new CommandFailure("cannot read " + file + ": no such file", e);
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new CommandFailure("cannot read " + file + ": permission denied", e);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new CommandFailure("cannot read " + file + ": not UTF-8 text", e);
+        } catch (IOException | java.nio.file.InvalidPathException e) {
+            throw new CommandFailure("cannot read " + file + ": " + e.getMessage(), e);
+        }
     }
 
     static String names(List<String> files) {

@@ -3,16 +3,23 @@ package io.homeostat.cli;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /** The {@code homeostat} command line. */
 @Command(name = "homeostat", mixinStandardHelpOptions = true, versionProvider = Homeostat.Version.class,
         description = {"Homeostat: requirement-tagged OpenTelemetry on Kafka in, homeostasis alerts out.",
-                "Options also come from environment variables HOMEOSTAT_<OPTION> (e.g. HOMEOSTAT_BOOTSTRAP_SERVERS)."},
+                "Options also come from environment variables HOMEOSTAT_<OPTION> (e.g. HOMEOSTAT_BOOTSTRAP_SERVERS).",
+                "A command that fails prints one line naming the problem and exits 1 (2 for a bad command line)."},
         subcommands = {RunCommand.class, TargetsCommand.class, AlertsCommand.class, StatusCommand.class,
                 RulesCommand.class, TopicsCommand.class, TopologyCommand.class,
                 CompletionCommand.class, CommandLine.HelpCommand.class})
 public final class Homeostat {
     private final Map<String, String> environment;
+
+    @Option(names = ErrorReporting.VERBOSE, scope = ScopeType.INHERIT,
+            description = "On an error, also print its stack trace (env HOMEOSTAT_VERBOSE=true).")
+    boolean verbose;
 
     private Homeostat(Map<String, String> environment) {
         this.environment = Map.copyOf(environment);
@@ -34,9 +41,9 @@ public final class Homeostat {
 
     /** The command line with its environment, as {@code main} runs it (tests pass their own environment). */
     public static CommandLine commandLine(Map<String, String> environment) {
-        return new CommandLine(new Homeostat(environment))
+        return new ErrorReporting(environment).install(new CommandLine(new Homeostat(environment))
                 .setDefaultValueProvider(new EnvironmentDefaults(environment))
-                .setCaseInsensitiveEnumValuesAllowed(true);
+                .setCaseInsensitiveEnumValuesAllowed(true));
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -128,9 +128,17 @@ public final class RulesCommand {
             err.flush();
         }
 
-        private static void write(PrintWriter out, Path file, String content) throws java.io.IOException {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Files.writeString(file, content, StandardCharsets.UTF_8);
+        private static void write(PrintWriter out, Path file, String content) {
+            try {
+                Files.createDirectories(file.toAbsolutePath().getParent());
+                Files.writeString(file, content, StandardCharsets.UTF_8);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                throw new CommandFailure("cannot write " + file + ": " + e.getFile() + " is not a directory", e);
+            } catch (java.nio.file.AccessDeniedException e) {
+                throw new CommandFailure("cannot write " + file + ": permission denied", e);
+            } catch (java.io.IOException e) {
+                throw new CommandFailure("cannot write " + file + ": " + ErrorReporting.describe(e), e);
+            }
             out.println("wrote " + file);
         }
     }

@@ -4,6 +4,8 @@ import io.homeostat.model.Durations;
 import io.homeostat.topology.HomeostatTopology;
 import io.homeostat.topology.Topics;
 import io.homeostat.topology.TopologySettings;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -14,16 +16,19 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code homeostat run}: the processor. Runs until SIGTERM/SIGINT (or the thread is interrupted). */
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -88,19 +93,36 @@ public final class RunCommand implements Callable<Integer> {
             description = "How often to log what was processed; 0s turns it off (default: ${DEFAULT-VALUE}).")
     Duration statsInterval;
 
+    @Spec CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         Topics topics = topicOptions.topics();
-        TopologySettings settings = new TopologySettings(topics, slice, grace, maxFuture, statusInterval,
-                runtimeOptions.settings());
+        TopologySettings settings;
+        try {
+            settings = new TopologySettings(topics, slice, grace, maxFuture, statusInterval, runtimeOptions.settings());
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        if (threads < 1) throw new ParameterException(spec.commandLine(), "--threads must be at least 1, was " + threads);
+        if (partitions < 1) throw new ParameterException(spec.commandLine(), "--partitions must be at least 1, was " + partitions);
+        usableStateDir(stateDir);
         Properties clientProps = kafka.clientProperties();
+        kafka.checkReachable();
+        List<NewTopic> contract = TopicProvisioner.contractTopics(topics, partitions, replicationFactor);
         if (createTopics) {
-            List<String> created = TopicProvisioner.ensure(clientProps,
-                    TopicProvisioner.contractTopics(topics, partitions, replicationFactor));
+            List<String> created = TopicProvisioner.ensure(clientProps, contract);
             if (!created.isEmpty()) LOG.info("Created {} missing topics", created.size());
+        } else {
+            List<String> missing = TopicProvisioner.missing(clientProps, contract.stream().map(NewTopic::name).toList());
+            if (!missing.isEmpty()) {
+                throw new CommandFailure("the topic(s) " + String.join(", ", missing) + " do not exist at "
+                        + kafka.bootstrapServers() + " (create them with `homeostat topics create`, or drop --no-create-topics)");
+            }
         }
         Topology topology = HomeostatTopology.build(settings);
-        Properties props = StreamsSettings.of(applicationId, stateDir, threads, processingGuarantee, clientProps);
+        Properties props = StreamsSettings.of(applicationId, stateDir, threads, processingGuarantee, topics.deadLetters(),
+                clientProps);
         LOG.info("Starting Homeostat '{}' on {} ({}; slice {}, grace {}); spans from {}, metrics from {}, targets from {}, "
                         + "alerts to {}, status to {}, dead letters to {}", applicationId, kafka.bootstrapServers(),
                 processingGuarantee, Durations.format(slice), Durations.format(grace), topics.spans(), topics.metrics(),
@@ -119,11 +141,8 @@ public final class RunCommand implements Callable<Integer> {
             if (newState == KafkaStreams.State.ERROR) failed.set(true);
             if (newState == KafkaStreams.State.ERROR || newState == KafkaStreams.State.NOT_RUNNING) stopped.countDown();
         });
-        streams.setUncaughtExceptionHandler(error -> {
-            LOG.error("Processing failed; shutting down so that a supervisor can restart from the last commit", error);
-            failed.set(true);
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-        });
+        StreamThreadFailures threadFailures = new StreamThreadFailures();
+        streams.setUncaughtExceptionHandler(threadFailures);
         CloseOptions closeOptions = CloseOptions.timeout(Duration.ofSeconds(30)).withGroupMembershipOperation(
                 leaveGroupOnClose ? CloseOptions.GroupMembershipOperation.LEAVE_GROUP
                         : CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP);
@@ -160,7 +179,17 @@ public final class RunCommand implements Callable<Integer> {
                 // the hook is running: it closes the processor itself
             }
         }
-        LOG.info("Homeostat stopped{}", failed.get() ? " after an error" : "");
-        return failed.get() ? 1 : 0;
+        boolean error = failed.get() || threadFailures.stopped();
+        LOG.info("Homeostat stopped{}", error ? " after an error" : "");
+        return error ? 1 : 0;
+    }
+
+    private static void usableStateDir(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new CommandFailure("cannot use --state-dir " + dir + ": " + ErrorReporting.describe(e), e);
+        }
+        if (!Files.isWritable(dir)) throw new CommandFailure("cannot use --state-dir " + dir + ": not writable");
     }
 }

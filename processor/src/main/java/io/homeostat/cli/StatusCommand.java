@@ -36,7 +36,12 @@ public final class StatusCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        kafka.checkReachable();
         TopicReader.Snapshot snapshot = TopicReader.readToEnd(kafka.clientProperties(), topic);
+        if (!snapshot.exists()) {
+            throw new CommandFailure("the topic " + topic + " does not exist at " + kafka.bootstrapServers()
+                    + " (`homeostat run` creates it; or check --status-topic)");
+        }
         List<JsonNode> targets = new ArrayList<>();
         List<JsonNode> unattributed = new ArrayList<>();
         for (Map.Entry<String, byte[]> record : new java.util.TreeMap<>(snapshot.latest()).entrySet()) {
@@ -64,8 +69,7 @@ public final class StatusCommand implements Callable<Integer> {
             return 0;
         }
         if (targets.isEmpty() && unattributed.isEmpty()) {
-            out.println(snapshot.exists() ? "No status on " + topic + " yet (is `homeostat run` running?)."
-                    : "The topic " + topic + " does not exist (`homeostat run` creates it).");
+            out.println("No status on " + topic + " yet (is `homeostat run` running?).");
             out.flush();
             return 0;
         }

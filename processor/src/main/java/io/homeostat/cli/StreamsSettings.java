@@ -1,5 +1,8 @@
 package io.homeostat.cli;
 
+import io.homeostat.topology.DeadLetterHandler;
+import io.homeostat.topology.FailureCounters;
+import io.homeostat.topology.Topics;
 import java.nio.file.Path;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -15,6 +18,15 @@ public final class StreamsSettings {
      */
     public static Properties of(String applicationId, Path stateDir, int threads, String processingGuarantee,
                                 Properties userProperties) {
+        return of(applicationId, stateDir, threads, processingGuarantee, Topics.defaults().deadLetters(), userProperties);
+    }
+
+    /**
+     * @param deadLetterTopic where the exception handlers send a record whose processing failed
+     * @param userProperties  bootstrap servers and the user's pass-through properties (applied last)
+     */
+    public static Properties of(String applicationId, Path stateDir, int threads, String processingGuarantee,
+                                String deadLetterTopic, Properties userProperties) {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
@@ -39,6 +51,9 @@ public final class StreamsSettings {
         props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
         // No global stores here; opting in now silences Streams' start-up warning and matches Kafka 5.
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        // No input record may stop a stream thread: an unexpected exception while handling one record sends it to
+        // the dead-letter topic (counted, logged once) and processing goes on.
+        props.putAll(DeadLetterHandler.streamsConfig(deadLetterTopic, new FailureCounters()));
         props.putAll(userProperties);
         return props;
     }

@@ -49,6 +49,17 @@ public final class TargetsCommand {
         @Option(names = "--targets-topic", defaultValue = TOPIC_DEFAULT,
                 description = "The compacted targets topic (default: ${DEFAULT-VALUE}).")
         String topic;
+
+        /** The topic read to its end; a topic that does not exist is an error (only {@code apply} creates it). */
+        TopicReader.Snapshot existing() throws Exception {
+            kafka.checkReachable();
+            TopicReader.Snapshot snapshot = TopicReader.readToEnd(kafka.clientProperties(), topic);
+            if (!snapshot.exists()) {
+                throw new CommandFailure("the topic " + topic + " does not exist at " + kafka.bootstrapServers()
+                        + " (`homeostat targets apply` creates it; or check --targets-topic)");
+            }
+            return snapshot;
+        }
     }
 
     /** Options of the commands that read files. */
@@ -104,6 +115,7 @@ public final class TargetsCommand {
             printResolutions(out, loaded, files);
 
             Properties client = target.kafka.clientProperties();
+            target.kafka.checkReachable();
             TopicReader.Snapshot current = TopicReader.readToEnd(client, target.topic);
             List<TargetDiff.Change> changes = TargetDiff.compute(loaded.targets(), current.latest(), prune);
             out.printf("%nDiff against %s at %s (%s):%n", target.topic, target.kafka.bootstrapServers(),
@@ -192,7 +204,7 @@ public final class TargetsCommand {
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
-            TopicReader.Snapshot snapshot = TopicReader.readToEnd(target.kafka.clientProperties(), target.topic);
+            TopicReader.Snapshot snapshot = target.existing();
             if (output == OutputFormat.json) {
                 ArrayNode records = Json.MAPPER.createArrayNode();
                 snapshot.latest().forEach((id, value) -> records.add(record(id, value)));
@@ -201,8 +213,7 @@ public final class TargetsCommand {
                 return 0;
             }
             if (snapshot.latest().isEmpty()) {
-                out.println(snapshot.exists() ? "No targets on " + target.topic + "."
-                        : "The topic " + target.topic + " does not exist (apply targets to create it).");
+                out.println("No targets on " + target.topic + ".");
                 out.flush();
                 return 0;
             }
@@ -236,7 +247,7 @@ public final class TargetsCommand {
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
-            byte[] value = TopicReader.readToEnd(target.kafka.clientProperties(), target.topic).latest().get(id);
+            byte[] value = target.existing().latest().get(id);
             if (value == null) {
                 spec.commandLine().getErr().println("No target '" + id + "' on " + target.topic + ".");
                 spec.commandLine().getErr().flush();
@@ -280,7 +291,7 @@ public final class TargetsCommand {
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
             Properties client = target.kafka.clientProperties();
-            Map<String, byte[]> current = TopicReader.readToEnd(client, target.topic).latest();
+            Map<String, byte[]> current = target.existing().latest();
             List<String> missing = ids.stream().filter(id -> !current.containsKey(id)).toList();
             if (!missing.isEmpty()) {
                 spec.commandLine().getErr().println("Nothing deleted: no target " + String.join(", ", missing)

@@ -37,6 +37,18 @@ public final class TopicProvisioner {
         return all;
     }
 
+    /** The topics of {@code names} that do not exist. */
+    public static List<String> missing(Properties clientProperties, List<String> names)
+            throws InterruptedException, ExecutionException {
+        try (Admin admin = Admin.create(clientProperties)) {
+            Set<String> existing = admin.listTopics().names().get(60, TimeUnit.SECONDS);
+            return names.stream().filter(name -> !existing.contains(name)).distinct().toList();
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new ExecutionException("Kafka did not answer within 60s at "
+                    + clientProperties.get("bootstrap.servers"), e);
+        }
+    }
+
     /** @return names of the topics this call created */
     public static List<String> ensure(Properties clientProperties, List<NewTopic> wanted)
             throws InterruptedException, ExecutionException {

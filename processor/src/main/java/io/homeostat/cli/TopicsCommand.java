@@ -4,7 +4,10 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code homeostat topics create}: the contract's topics, with compaction where the contract asks for it. */
 @Command(name = "topics", mixinStandardHelpOptions = true, description = "Manage Homeostat's Kafka topics.",
@@ -16,6 +19,7 @@ public final class TopicsCommand {
     static final class Create implements Callable<Integer> {
         @Mixin KafkaOptions kafka;
         @Mixin TopicOptions topicOptions;
+        @Spec CommandSpec spec;
 
         @Option(names = "--partitions", defaultValue = "3", description = "Partitions per topic (default: ${DEFAULT-VALUE}).")
         int partitions;
@@ -26,6 +30,8 @@ public final class TopicsCommand {
 
         @Override
         public Integer call() throws Exception {
+            if (partitions < 1) throw new ParameterException(spec.commandLine(), "--partitions must be at least 1, was " + partitions);
+            kafka.checkReachable();
             List<String> created = TopicProvisioner.ensure(kafka.clientProperties(),
                     TopicProvisioner.contractTopics(topicOptions.topics(), partitions, replicationFactor));
             System.out.println(created.isEmpty() ? "All topics exist." : "Created: " + String.join(", ", created));

@@ -52,10 +52,14 @@ public final class Evaluator {
         return !target.operator().holds(actual, level, 0.0);
     }
 
-    /** {@code |actual − target| / |target| × 100}, or {@code null} for a target of 0 (no relative scale). */
+    /**
+     * {@code |actual − target| / |target| × 100}, or {@code null} for a target of 0 (no relative scale) and for a
+     * deviation too large to be a number (a target of 1e-300, say): JSON has no infinity.
+     */
     public static Double deviationPercent(double actual, double target) {
         if (target == 0.0) return null;
-        return Math.abs(actual - target) / Math.abs(target) * 100.0;
+        double percent = Math.abs(actual - target) / Math.abs(target) * 100.0;
+        return Double.isFinite(percent) ? percent : null;
     }
 
     /** Critical above {@code critical_deviation_percent}; a target of 0 has no scale, so any miss is critical. */

@@ -44,6 +44,8 @@ public final class IssueExtractor {
     public static final String SEVERITY = "severity";
     public static final String ERROR_SEVERITY = "error.severity";
     private static final HexFormat HEX = HexFormat.of();
+    private static final int TRACE_ID_BYTES = 16;
+    private static final int SPAN_ID_BYTES = 8;
 
     private IssueExtractor() {}
 
@@ -98,8 +100,8 @@ public final class IssueExtractor {
             long timeMs = event.getTimeUnixNano() > 0 ? event.getTimeUnixNano() / 1_000_000L : endMs;
             boolean critical = SeverityRules.messageSaysCritical(message) || saysCritical(attrs) || saysCritical(own);
             folder.add(new Occurrence(context.requirement, context.service, context.businessRules, context.constraints,
-                    type, message, orEmpty(Attributes.text(attrs, EXCEPTION_STACKTRACE)), id(span.getTraceId()),
-                    id(span.getSpanId()), timeMs, userId, critical));
+                    type, message, orEmpty(Attributes.text(attrs, EXCEPTION_STACKTRACE)), id(span.getTraceId(), TRACE_ID_BYTES),
+                    id(span.getSpanId(), SPAN_ID_BYTES), timeMs, userId, critical));
         }
         if (!error || sawException) return;
         String message = orEmpty(span.getStatus().getMessage()).trim();
@@ -111,8 +113,8 @@ public final class IssueExtractor {
         context = Context.of(own, scope, resource);
         if (context == null) return;
         folder.add(new Occurrence(context.requirement, context.service, context.businessRules, context.constraints,
-                type == null ? Occurrence.UNSPECIFIED_TYPE : type, message, "", id(span.getTraceId()),
-                id(span.getSpanId()), endMs, userId(own),
+                type == null ? Occurrence.UNSPECIFIED_TYPE : type, message, "", id(span.getTraceId(), TRACE_ID_BYTES),
+                id(span.getSpanId(), SPAN_ID_BYTES), endMs, userId(own),
                 SeverityRules.messageSaysCritical(message) || saysCritical(own)));
     }
 
@@ -144,7 +146,7 @@ public final class IssueExtractor {
                             || SeverityRules.messageSaysCritical(message) || saysCritical(own);
                     folder.add(new Occurrence(context.requirement, context.service, context.businessRules,
                             context.constraints, type, message, orEmpty(Attributes.text(own, EXCEPTION_STACKTRACE)),
-                            id(log.getTraceId()), id(log.getSpanId()),
+                            id(log.getTraceId(), TRACE_ID_BYTES), id(log.getSpanId(), SPAN_ID_BYTES),
                             timeNanos > 0 ? timeNanos / 1_000_000L : fallbackTimeMs, userId(own), critical));
                 }
             }
@@ -208,8 +210,9 @@ public final class IssueExtractor {
         };
     }
 
-    private static String id(ByteString bytes) {
-        return bytes.isEmpty() || isZero(bytes) ? null : HEX.formatHex(bytes.toByteArray());
+    /** An id as hex, or {@code null} when absent, all zero or not of the length OTLP gives it (16 or 8 bytes). */
+    private static String id(ByteString bytes, int length) {
+        return bytes.size() != length || isZero(bytes) ? null : HEX.formatHex(bytes.toByteArray());
     }
 
     private static boolean isZero(ByteString bytes) {

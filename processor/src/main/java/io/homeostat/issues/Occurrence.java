@@ -28,4 +28,10 @@ public record Occurrence(
 
     /** Error type of an error span or log record that names none. */
     public static final String UNSPECIFIED_TYPE = "error";
+    /** An exception type is a class name: one longer than this is cut (it is part of the key and record). */
+    static final int MAX_TYPE_LENGTH = 500;
+
+    public Occurrence {
+        if (errorType != null && errorType.length() > MAX_TYPE_LENGTH) errorType = errorType.substring(0, MAX_TYPE_LENGTH) + "…";
+    }
 }

@@ -14,6 +14,12 @@ public final class RequirementResolver {
     public static final String SERVICE_NAME = "service.name";
     /** Service name used when a resource names none, as the OpenTelemetry SDKs do. */
     public static final String UNKNOWN_SERVICE = "unknown_service";
+    /**
+     * A requirement key is short ({@code REQ-F-AUTH-001}): a longer value is no requirement key, and the telemetry
+     * that carries it counts as unattributed. Service names longer than this are cut to it. Both end up in keys and
+     * metric tags, which must stay small.
+     */
+    public static final int MAX_LENGTH = 255;
 
     private RequirementResolver() {}
 
@@ -22,7 +28,18 @@ public final class RequirementResolver {
         String requirement = Attributes.text(own, REQUIREMENT);
         if (requirement == null) requirement = Attributes.text(scope, REQUIREMENT);
         if (requirement == null) requirement = Attributes.text(resource, REQUIREMENT);
-        return requirement;
+        return usable(requirement);
+    }
+
+    /** The requirement key, or {@code null} when there is none or it is too long to be one ({@link #MAX_LENGTH}). */
+    public static String usable(String requirement) {
+        return requirement == null || requirement.length() > MAX_LENGTH ? null : requirement;
+    }
+
+    /** A service name as kept: cut to {@link #MAX_LENGTH} characters; {@value #UNKNOWN_SERVICE} when none. */
+    public static String service(String name) {
+        if (name == null) return UNKNOWN_SERVICE;
+        return name.length() > MAX_LENGTH ? name.substring(0, MAX_LENGTH) + "…" : name;
     }
 
     /** Business rules ({@code BR-*}) or constraints ({@code C-*}) from the nearest level that has them. */
@@ -30,11 +47,13 @@ public final class RequirementResolver {
         List<String> keys = Attributes.list(own, attribute);
         if (keys.isEmpty()) keys = Attributes.list(scope, attribute);
         if (keys.isEmpty()) keys = Attributes.list(resource, attribute);
+        if (keys.stream().anyMatch(key -> key.length() > MAX_LENGTH)) {
+            keys = keys.stream().filter(key -> key.length() <= MAX_LENGTH).toList(); // too long to be a key
+        }
         return keys;
     }
 
     public static String serviceName(List<KeyValue> resource) {
-        String name = Attributes.text(resource, SERVICE_NAME);
-        return name == null ? UNKNOWN_SERVICE : name;
+        return service(Attributes.text(resource, SERVICE_NAME));
     }
 }

@@ -117,7 +117,7 @@ public final class SpanScanner {
                 default -> skipField(tag, end);
             }
         }
-        String service = resource.serviceFound && resource.service != null ? resource.service : RequirementResolver.UNKNOWN_SERVICE;
+        String service = RequirementResolver.service(resource.serviceFound ? resource.service : null);
         pos = start;
         while ((tag = readTag(end)) != 0) {
             if (tag == (2 << 3 | LEN)) {

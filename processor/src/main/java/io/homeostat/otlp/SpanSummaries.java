@@ -112,7 +112,7 @@ public final class SpanSummaries {
 
     void add(String requirement, String service, long start, long end, boolean error, int traceIdOffset, int traceIdLength) {
         if (count == requirements.length) grow();
-        requirements[count] = requirement;
+        requirements[count] = RequirementResolver.usable(requirement);
         services[count] = service;
         startNanos[count] = start;
         endNanos[count] = end;

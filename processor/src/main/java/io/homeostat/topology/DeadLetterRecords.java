@@ -19,19 +19,32 @@ final class DeadLetterRecords {
 
     static Record<String, Decoded> of(ProcessingContext context, Record<byte[], byte[]> record, String reason,
                                      Class<?> errorClass) {
-        String trimmed = reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) + "…" : reason;
-        Headers headers = new RecordHeaders(record.headers().toArray());
-        put(headers, DeadLetters.REASON, trimmed);
-        put(headers, DeadLetters.CLASS, errorClass.getName());
         RecordMetadata source = context.recordMetadata().orElse(null);
-        if (source != null) {
-            put(headers, DeadLetters.SOURCE_TOPIC, source.topic());
-            put(headers, DeadLetters.SOURCE_PARTITION, Integer.toString(source.partition()));
-            put(headers, DeadLetters.SOURCE_OFFSET, Long.toString(source.offset()));
-        }
+        Headers headers = source == null
+                ? headers(record.headers(), reason, errorClass, null, -1, -1)
+                : headers(record.headers(), reason, errorClass, source.topic(), source.partition(), source.offset());
         LOG.warn("Dead-lettered record {}-{}@{}: {}", source == null ? "?" : source.topic(),
-                source == null ? "?" : source.partition(), source == null ? "?" : source.offset(), trimmed);
+                source == null ? "?" : source.partition(), source == null ? "?" : source.offset(), trim(reason));
         return new Record<>(null, Decoded.rejected(record.key(), record.value()), record.timestamp(), headers);
+    }
+
+    /**
+     * The dead letter's headers ({@link DeadLetters}): the original ones, then the reason, the failure's class
+     * and, when known ({@code topic} not null, partition and offset not negative), where the record came from.
+     */
+    static Headers headers(Headers original, String reason, Class<?> errorClass, String topic, int partition, long offset) {
+        Headers headers = new RecordHeaders(original == null ? new org.apache.kafka.common.header.Header[0] : original.toArray());
+        put(headers, DeadLetters.REASON, trim(reason));
+        put(headers, DeadLetters.CLASS, errorClass.getName());
+        if (topic != null) put(headers, DeadLetters.SOURCE_TOPIC, topic);
+        if (topic != null && partition >= 0) put(headers, DeadLetters.SOURCE_PARTITION, Integer.toString(partition));
+        if (topic != null && offset >= 0) put(headers, DeadLetters.SOURCE_OFFSET, Long.toString(offset));
+        return headers;
+    }
+
+    static String trim(String reason) {
+        if (reason == null || reason.isBlank()) return "(no reason given)";
+        return reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) + "…" : reason;
     }
 
     private static void put(Headers headers, String key, String value) {

@@ -46,6 +46,10 @@ final class DecodeLogsProcessor implements Processor<byte[], byte[], String, Dec
 
     @Override
     public void process(Record<byte[], byte[]> record) {
+        DeadLetterHandler.castFailuresToo(() -> handle(record));
+    }
+
+    private void handle(Record<byte[], byte[]> record) {
         if (!traceIssues) return;
         ExportLogsServiceRequest request;
         try {

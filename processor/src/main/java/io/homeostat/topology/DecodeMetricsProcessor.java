@@ -1,6 +1,8 @@
 package io.homeostat.topology;
 
+import io.homeostat.aggregate.UnusableTelemetryException;
 import io.homeostat.aggregate.MetricBatchAggregator;
+import io.homeostat.aggregate.Rejections;
 import io.homeostat.evaluate.RequirementEvent;
 import io.homeostat.model.Timestamps;
 import io.homeostat.model.UnattributedStatus;
@@ -15,12 +17,17 @@ import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Decodes one OTLP metrics export request per record into partials per requirement (delta slices and
- * cumulative series), keyed by requirement. Undecodable or far-future records become dead letters.
+ * cumulative series), keyed by requirement. Undecodable or far-future records become dead letters; a data point
+ * that cannot be used is rejected (counted, logged with its reason) and costs only itself, unless nothing of the
+ * record could be used: then the record is a dead letter.
  */
 final class DecodeMetricsProcessor implements Processor<byte[], byte[], String, Decoded> {
+    private static final Logger LOG = LoggerFactory.getLogger(DecodeMetricsProcessor.class);
     private final long sliceMs;
     private final long maxFutureMs;
     private ProcessorContext<String, Decoded> context;
@@ -28,6 +35,7 @@ final class DecodeMetricsProcessor implements Processor<byte[], byte[], String, 
     private Sensor pointsDecoded;
     private Sensor partialsForwarded;
     private Sensor deadLettered;
+    private Sensor pointsRejected;
     private final Map<String, Sensor> unattributedByService = new HashMap<>();
 
     DecodeMetricsProcessor(long sliceMs, long maxFutureMs) {
@@ -43,10 +51,17 @@ final class DecodeMetricsProcessor implements Processor<byte[], byte[], String, 
         partialsForwarded = metrics.counter("metric-partials-forwarded",
                 "Metric partials (per requirement, series and slice of a request) sent to the requirement tasks");
         deadLettered = metrics.counter("metric-records-dead-lettered", "Metric records sent to the dead-letter topic");
+        pointsRejected = metrics.counter("data-points-rejected",
+                "Metric data points that could not be used (a count, value, time, bound or bucket OTLP does not allow, or "
+                        + "that no aggregate can hold); the other points of their record are processed");
     }
 
     @Override
     public void process(Record<byte[], byte[]> record) {
+        DeadLetterHandler.castFailuresToo(() -> handle(record));
+    }
+
+    private void handle(Record<byte[], byte[]> record) {
         ExportMetricsServiceRequest request;
         try {
             request = OtlpDecoder.decodeMetrics(record.value(), OtlpEncoding.fromHeaders(record.headers()));
@@ -61,6 +76,18 @@ final class DecodeMetricsProcessor implements Processor<byte[], byte[], String, 
                     + maxFutureMs / 1000 + "s after the processor's clock (" + Timestamps.format(now)
                     + "); is the sender's clock wrong? (--max-future)", FutureTimestampException.class);
             return;
+        }
+        Rejections rejected = result.rejections();
+        if (!rejected.isEmpty()) {
+            pointsRejected.record(rejected.count());
+            if (result.points() == 0) {
+                // Nothing of the record could be used: the record itself is the evidence, on the dead-letter topic.
+                deadLetter(record, "every data point was rejected (" + rejected.count() + "): " + rejected.summary(),
+                        UnusableTelemetryException.class);
+                return;
+            }
+            LOG.warn("Rejected {} of the {} data points of record {}; the others are processed: {}", rejected.count(),
+                    rejected.count() + result.points(), where(), rejected.summary());
         }
         pointsDecoded.record(result.points());
         Decoded.Builder out = new Decoded.Builder();
@@ -79,6 +106,10 @@ final class DecodeMetricsProcessor implements Processor<byte[], byte[], String, 
     private void deadLetter(Record<byte[], byte[]> record, String reason, Class<?> errorClass) {
         deadLettered.record();
         context.forward(DeadLetterRecords.of(context, record, reason, errorClass));
+    }
+
+    private String where() {
+        return context.recordMetadata().map(m -> m.topic() + "-" + m.partition() + "@" + m.offset()).orElse("?");
     }
 
     private Sensor unattributed(String service) {

@@ -3,6 +3,7 @@ package io.homeostat.topology;
 import io.homeostat.aggregate.SpanFolder;
 import io.homeostat.aggregate.SpanJournal;
 import io.homeostat.aggregate.SpanSliceBuffer;
+import io.homeostat.aggregate.UnusableTelemetryException;
 import io.homeostat.evaluate.RequirementEvent;
 import io.homeostat.model.Timestamps;
 import io.homeostat.model.UnattributedStatus;
@@ -30,6 +31,8 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads one OTLP trace export request per record (protobuf with the {@link SpanScanner}: only the fields the
@@ -39,11 +42,13 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * contribution is also written to a changelogged journal store (deleted at the flush), so that a task
  * restarted before its flush rebuilds the same partials: the journal, the flush and the input offsets
  * commit together under exactly-once. Undecodable records, and records with spans from far in the
- * future, become dead letters; spans without a requirement are counted per service, per record. When the
- * feedback loop is on, the request's errors (the few spans the scanner hands over whole) are folded into one
- * issue partial per production issue, keyed by issue id, at once.
+ * future, become dead letters; a span that ends before it starts is rejected (counted, logged) and costs only
+ * itself; spans without a requirement are counted per service, per record. When the feedback loop is on, the
+ * request's errors (the few spans the scanner hands over whole) are folded into one issue partial per production
+ * issue, keyed by issue id, at once.
  */
 final class DecodeSpansProcessor implements Processor<byte[], byte[], String, Decoded> {
+    private static final Logger LOG = LoggerFactory.getLogger(DecodeSpansProcessor.class);
     static final String JOURNAL_STORE = "span-journal";
     /** Flush every twentieth of a slice, within these bounds, and when this many records are in the journal. */
     private static final long MIN_FLUSH_INTERVAL_MS = 10;
@@ -58,6 +63,7 @@ final class DecodeSpansProcessor implements Processor<byte[], byte[], String, De
     private Sensor spansDecoded;
     private Sensor partialsForwarded;
     private Sensor deadLettered;
+    private Sensor spansRejected;
     private IssueForwarder issues;
     private final Map<String, Sensor> unattributedByService = new HashMap<>();
     private final SpanScanner scanner = new SpanScanner();
@@ -88,6 +94,8 @@ final class DecodeSpansProcessor implements Processor<byte[], byte[], String, De
         partialsForwarded = metrics.counter("span-partials-forwarded",
                 "Partial aggregates (one per requirement and slice, per flush of a decode task) sent to the requirement tasks");
         deadLettered = metrics.counter("span-records-dead-lettered", "Span records sent to the dead-letter topic");
+        spansRejected = metrics.counter("spans-rejected",
+                "Spans that could not be used (they end before they start); the other spans of their record are processed");
         issues = new IssueForwarder(metrics, "spans");
         journal = context.getStateStore(JOURNAL_STORE);
         // Records folded but not flushed before a restart: fold them again, in their order (the store's).
@@ -107,6 +115,10 @@ final class DecodeSpansProcessor implements Processor<byte[], byte[], String, De
 
     @Override
     public void process(Record<byte[], byte[]> record) {
+        DeadLetterHandler.castFailuresToo(() -> handle(record));
+    }
+
+    private void handle(Record<byte[], byte[]> record) {
         try {
             OtlpDecoder.scanTraces(record.value(), OtlpEncoding.fromHeaders(record.headers()), scanner, spans);
         } catch (OtlpDecodeException e) {
@@ -116,13 +128,27 @@ final class DecodeSpansProcessor implements Processor<byte[], byte[], String, De
         long latest = SpanFolder.latestEventTimeMs(spans, record.timestamp());
         long now = context.currentSystemTimeMs();
         if (latest > now + maxFutureMs) {
-            deadLetter(record, "spans end up to " + Timestamps.format(latest) + ", more than "
-                    + maxFutureMs / 1000 + "s after the processor's clock (" + Timestamps.format(now)
+            deadLetter(record, "spans end " + (latest == Long.MAX_VALUE ? "after the year 2262 (end_time_unix_nano of 2^63 or more)"
+                    : "up to " + Timestamps.format(latest)) + ", more than " + maxFutureMs / 1000
+                    + "s after the processor's clock (" + Timestamps.format(now)
                     + "); is the sender's clock wrong? (--max-future)", FutureTimestampException.class);
             return;
         }
-        spansDecoded.record(spans.size());
         Map<String, Long> unattributed = folder.fold(spans, record.timestamp());
+        int rejected = folder.rejected();
+        if (rejected > 0) {
+            spansRejected.record(rejected);
+            if (rejected == spans.size()) {
+                // Nothing of the record could be used: the record itself is the evidence, on the dead-letter topic.
+                deadLetter(record, "every span was rejected (" + rejected + "): " + folder.rejection(),
+                        UnusableTelemetryException.class);
+                return;
+            }
+            LOG.warn("Rejected {} of the {} spans of record {}; the others are processed: {}", rejected, spans.size(),
+                    context.recordMetadata().map(m -> m.topic() + "-" + m.partition() + "@" + m.offset()).orElse("?"),
+                    folder.rejection());
+        }
+        spansDecoded.record(spans.size() - rejected);
         byte[] entry = folder.journalEntry(record.timestamp());
         if (entry != null) {
             Bytes key = journalKey(context.recordMetadata().orElse(null));

@@ -45,6 +45,10 @@ final class RouteTargetsProcessor implements Processor<byte[], byte[], String, D
 
     @Override
     public void process(Record<byte[], byte[]> record) {
+        DeadLetterHandler.castFailuresToo(() -> handle(record));
+    }
+
+    private void handle(Record<byte[], byte[]> record) {
         if (record.key() == null || record.key().length == 0) {
             reject(record, "target record has no key: the key is the target id, e.g. REQ-F-AUTH-001/span.success_rate");
             return;

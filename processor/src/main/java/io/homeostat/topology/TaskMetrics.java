@@ -26,6 +26,10 @@ final class TaskMetrics implements AutoCloseable {
 
     TaskMetrics(ProcessingContext context) {
         this.context = context;
+        // The exception handlers count into the same registry; Kafka Streams hands them none (FailureCounters).
+        if (context.appConfigs().get(DeadLetterHandler.COUNTERS_CONFIG) instanceof FailureCounters counters) {
+            counters.bind(context.metrics());
+        }
     }
 
     Sensor counter(String name, String description) {

@@ -51,7 +51,7 @@ class AlertsForwardOptionsTest {
         assertThat(fromFile.labels).containsExactlyInAnyOrderEntriesOf(Map.of("cluster", "prod-eu", "region", "eu"));
         assertThat(fromFile.headers).containsEntry("Authorization", "Bearer s3cr3t");
         assertThat(fromFile.kafka.clientProperties()).containsEntry("security.protocol", "SSL");
-        assertThat(fromFile.timeout).as("not in the file: the default").isEqualTo(Duration.ofSeconds(10));
+        assertThat(fromFile.receiverTimeout).as("not in the file: the default").isEqualTo(Duration.ofSeconds(10));
 
         AlertsForwardCommand layered = settled(Map.of("HOMEOSTAT_RESEND_INTERVAL", "20s",
                         "HOMEOSTAT_ALERTMANAGER", "http://am-env:9093,http://am-env-2:9093", "HOMEOSTAT_BOOTSTRAP_SERVERS", "kafka:9092"),
@@ -83,19 +83,23 @@ class AlertsForwardOptionsTest {
     void whereToIsRequiredAndCheckedBeforeAnythingStarts() {
         OfflineCommandsTest.Run none = homeostat(Map.of(), "alerts", "forward");
         assertThat(none.exitCode()).isEqualTo(2);
-        assertThat(none.err()).startsWith("where to? give --alertmanager URL");
+        assertThat(none.err()).startsWith("homeostat alerts forward: where to? give --alertmanager URL");
         OfflineCommandsTest.Run both = homeostat(Map.of(), "alerts", "forward", "--alertmanager", "http://am:9093",
                 "--webhook", "http://hook");
-        assertThat(both.err()).startsWith("give --alertmanager or --webhook, not both");
+        assertThat(both.err()).startsWith("homeostat alerts forward: give --alertmanager or --webhook, not both");
         OfflineCommandsTest.Run noScheme = homeostat(Map.of(), "alerts", "forward", "--alertmanager", "am:9093");
         assertThat(noScheme.exitCode()).isEqualTo(2);
-        assertThat(noScheme.err()).startsWith("--alertmanager 'am:9093' must start with http:// or https://");
+        assertThat(noScheme.err()).startsWith("homeostat alerts forward: --alertmanager 'am:9093' must start with http:// or https://");
         OfflineCommandsTest.Run placeholder = homeostat(Map.of(), "alerts", "forward", "--alertmanager", "http://am:9093",
                 "--generator-url", "http://h/{target}");
-        assertThat(placeholder.err()).startsWith("--generator-url: unknown placeholder {target}");
+        assertThat(placeholder.err()).startsWith("homeostat alerts forward: --generator-url: unknown placeholder {target}");
         OfflineCommandsTest.Run resend = homeostat(Map.of(), "alerts", "forward", "--alertmanager", "http://am:9093",
                 "--resend-interval", "10ms");
-        assertThat(resend.err()).startsWith("the re-send interval must be at least 100ms");
-        assertThat(List.of(none, both, noScheme, placeholder, resend)).allSatisfy(run -> assertThat(run.out()).isEmpty());
+        assertThat(resend.err()).startsWith("homeostat alerts forward: the re-send interval must be at least 100ms");
+        assertThat(List.of(none, both, noScheme, placeholder, resend)).allSatisfy(run -> {
+            assertThat(run.out()).isEmpty();
+            assertThat(run.exitCode()).isEqualTo(2);
+            assertThat(run.err().strip().lines()).as("one line").hasSize(1);
+        });
     }
 }

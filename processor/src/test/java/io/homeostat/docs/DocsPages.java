@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.stream.Stream;
 
 /** The README (the front door) and the manual's pages in docs/, as the documentation tests see them. */
@@ -16,13 +15,6 @@ final class DocsPages {
 
     /** The external contract: copied from the design as written, so it is linked but not held to the manual's form. */
     static final String CONTRACT = "docs/contract.md";
-
-    /**
-     * Pages another change adds (the lead merges them); links to them are expected before they exist here.
-     * Remove a page from this set once it is in the repository.
-     */
-    static final Set<String> PROVIDED_ELSEWHERE = Set.of(
-            "docs/bad-input.md");
 
     static Path readme() {
         return RepoFiles.resolve("README.md");

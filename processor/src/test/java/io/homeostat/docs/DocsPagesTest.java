@@ -34,7 +34,6 @@ class DocsPagesTest {
     @Test
     void everyRelativeLinkLeadsToAFileAndHeadingThatExist() throws IOException {
         List<String> broken = new ArrayList<>();
-        Set<String> expectedLater = new TreeSet<>();
         int checked = 0;
         for (Path page : DocsPages.pagesWithExamples()) {
             for (String target : relativeLinks(page)) {
@@ -47,11 +46,7 @@ class DocsPagesTest {
                 if (!file.startsWith(RepoFiles.root())) {
                     broken.add(where + ": outside the repository");
                 } else if (!Files.exists(file)) {
-                    if (DocsPages.PROVIDED_ELSEWHERE.contains(DocsPages.name(file))) {
-                        expectedLater.add(DocsPages.name(file));
-                    } else {
-                        broken.add(where + ": no such file");
-                    }
+                    broken.add(where + ": no such file");
                 } else if (!anchor.isEmpty()) {
                     if (!file.getFileName().toString().endsWith(".md")) {
                         broken.add(where + ": an anchor into a file that is not markdown");
@@ -63,9 +58,6 @@ class DocsPagesTest {
         }
         assertThat(broken).as("broken links").isEmpty();
         assertThat(checked).as("relative links checked").isGreaterThan(50);
-        assertThat(DocsPages.PROVIDED_ELSEWHERE).as("pages provided elsewhere are linked (or already here)")
-                .allSatisfy(name -> assertThat(expectedLater.contains(name) || Files.exists(RepoFiles.resolve(name)))
-                        .as(name).isTrue());
     }
 
     @Test
@@ -90,7 +82,7 @@ class DocsPagesTest {
 
     @Test
     void theReadmeAndTheManualsIndexLinkEveryPage() throws IOException {
-        Set<String> pages = new TreeSet<>(DocsPages.PROVIDED_ELSEWHERE);
+        Set<String> pages = new TreeSet<>();
         DocsPages.manual().forEach(p -> pages.add(DocsPages.name(p)));
         assertThat(pages).contains("docs/README.md", DocsPages.CONTRACT);
 

@@ -141,7 +141,7 @@ class BridgeRestartTest {
                         .hasSize(1);
                 assertThat(hook.received(notifies(latency.targetId(), "resolved"))).as("told once that it resolved").hasSize(1);
 
-                fourth.process.destroy(); // SIGTERM: stops (log4j's own shutdown hook may swallow the last lines)
+                fourth.process.destroy(); // SIGTERM: stops, and says so
                 assertThat(fourth.process.waitFor(60, TimeUnit.SECONDS)).as("stops on SIGTERM").isTrue();
                 assertThat(fourth.output()).contains("Signal received, stopping the alert bridge");
             }

@@ -473,4 +473,29 @@ class CliOnBrokerTest {
     static String[] concat(String[] a, String[] b) {
         return Stream.concat(Stream.of(a), Stream.of(b)).toArray(String[]::new);
     }
+
+    /** Every command that reads a topic it does not create answers a missing one with one line and exit code 1. */
+    @Test
+    void aMissingTopicIsOneLineAndExitCode1(TestInfo test) {
+        String missing = topicFor(test, "missing");
+        String servers = kafka.bootstrapServers();
+        Map<String, String[]> commands = new java.util.LinkedHashMap<>();
+        commands.put("homeostat targets list", new String[] {"targets", "list", "--targets-topic", missing});
+        commands.put("homeostat targets get", new String[] {"targets", "get", "REQ-X/span.count", "--targets-topic", missing});
+        commands.put("homeostat targets delete", new String[] {"targets", "delete", "REQ-X/span.count", "--targets-topic", missing});
+        commands.put("homeostat status", new String[] {"status", "--status-topic", missing});
+        commands.put("homeostat alerts tail", new String[] {"alerts", "tail", "--alerts-topic", missing, "--no-follow"});
+        commands.forEach((name, args) -> {
+            Run run = homeostat(Map.of(), concat(args, new String[] {"--bootstrap-servers", servers}));
+            assertThat(run.exitCode()).as(name).isEqualTo(1);
+            assertThat(run.err().lines().toList()).as(name).singleElement().asString()
+                    .startsWith(name + ": the topic " + missing + " does not exist at " + servers);
+            assertThat(run.err()).doesNotContain("\tat ");
+        });
+        Run run = homeostat(Map.of(), "run", "--no-create-topics", "--spans-topic", missing, "--bootstrap-servers", servers,
+                "--state-dir", files.resolve("missing-topic-state").toString());
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err().lines().toList()).singleElement().asString()
+                .startsWith("homeostat run: the topic(s) " + missing).contains("do not exist at " + servers, "homeostat topics create");
+    }
 }

@@ -80,6 +80,8 @@ final class TopologyHarness implements AutoCloseable {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        // As the processor runs: a record whose processing throws is dead-lettered, not fatal.
+        props.putAll(DeadLetterHandler.streamsConfig(TOPICS.deadLetters(), new FailureCounters()));
         TopologySettings settings = new TopologySettings(TOPICS, Duration.ofSeconds(1), Duration.ofSeconds(1),
                 TopologySettings.DEFAULT_MAX_FUTURE, statusInterval, runtime);
         driver = new TopologyTestDriver(HomeostatTopology.build(settings), props, start);
