@@ -1,5 +1,6 @@
 package io.homeostat.bench;
 
+import io.homeostat.cli.TopicProvisioner;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -286,6 +287,7 @@ public final class LoadHarness implements Callable<Integer> {
         try (Admin admin = Admin.create(client)) {
             admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1)
                     .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(16 * 1024 * 1024))))).all().get();
+            TopicProvisioner.awaitWritable(admin, List.of(topic));
         }
     }
 

@@ -2,6 +2,7 @@ package io.homeostat.cli;
 
 import io.homeostat.topology.Topics;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -11,7 +12,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,10 +72,40 @@ public final class TopicProvisioner {
                     if (!(e.getCause() instanceof TopicExistsException)) throw e;
                 }
             }
+            awaitWritable(admin, created);
             return created;
         } catch (java.util.concurrent.TimeoutException e) {
             throw new ExecutionException("Kafka did not answer within 60s at "
                     + clientProperties.get("bootstrap.servers"), e);
+        }
+    }
+
+    /**
+     * Waits until every partition of the new topics is served by its leader. A producer that writes to a partition
+     * its leader has not opened yet can lose a batch without an error (KAFKA-15591, fixed in Kafka 4.5): the
+     * first request fails with NOT_LEADER_OR_FOLLOWER, the next one overtakes it, and the retried first one is
+     * then refused as out of order until it expires. Listing a partition's latest offset is answered by the
+     * leader's replica manager, so once it succeeds for every partition, writing is safe.
+     */
+    public static void awaitWritable(Admin admin, List<String> topics) throws InterruptedException, ExecutionException,
+            java.util.concurrent.TimeoutException {
+        if (topics.isEmpty()) return;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            try {
+                Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+                admin.describeTopics(topics).allTopicNames().get(60, TimeUnit.SECONDS).values().forEach(description ->
+                        description.partitions().forEach(p -> partitions.put(
+                                new TopicPartition(description.name(), p.partition()), OffsetSpec.latest())));
+                admin.listOffsets(partitions).all().get(60, TimeUnit.SECONDS);
+                return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                LOG.debug("New topics not served by their leaders yet ({}); waiting", e.getCause().getMessage());
+                Thread.sleep(100);
+            }
         }
     }
 }

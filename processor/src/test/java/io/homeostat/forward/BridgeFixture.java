@@ -1,5 +1,6 @@
 package io.homeostat.forward;
 
+import io.homeostat.cli.TopicProvisioner;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.homeostat.model.Fingerprints;
 import io.homeostat.model.Alert;
@@ -49,6 +50,7 @@ final class BridgeFixture {
         try (Admin admin = Admin.create(kafka.clientProperties())) {
             admin.createTopics(List.of(new NewTopic(alertsTopic, 3, (short) 1), new NewTopic(deadLetterTopic, 1, (short) 1)))
                     .all().get(60, TimeUnit.SECONDS);
+            TopicProvisioner.awaitWritable(admin, List.of(alertsTopic, deadLetterTopic));
         }
     }
 

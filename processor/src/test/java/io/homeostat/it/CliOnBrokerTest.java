@@ -1,5 +1,6 @@
 package io.homeostat.it;
 
+import io.homeostat.cli.TopicProvisioner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -391,6 +392,7 @@ class CliOnBrokerTest {
     static void produce(String topic, Map<String, byte[]> records) throws Exception {
         try (Admin admin = Admin.create(kafka.clientProperties())) {
             admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get();
+            TopicProvisioner.awaitWritable(admin, List.of(topic));
         }
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(kafka.clientProperties(),
                 new ByteArraySerializer(), new ByteArraySerializer())) {
