@@ -285,8 +285,16 @@ class EvaluationPartsTest {
         }
 
         @Override
-        public void purge(long cutoff, long seriesCutoffWall) {
+        public void purge(long cutoff) {
             slices.values().forEach(bySlice -> bySlice.headMap(cutoff).clear());
         }
+
+        @Override
+        public void forget(String requirement) {
+            slices.remove(requirement);
+        }
+
+        @Override
+        public void forgetSeries(SeriesRef series) {}
     }
 }
