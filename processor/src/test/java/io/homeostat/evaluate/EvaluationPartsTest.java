@@ -239,7 +239,7 @@ class EvaluationPartsTest {
     }
 
     /** Span slices in a sorted map (no metrics). */
-    static final class SpanSlices implements SliceData {
+    static class SpanSlices implements SliceData {
         final java.util.TreeMap<String, java.util.TreeMap<Long, io.homeostat.aggregate.SpanAggregate>> slices =
                 new java.util.TreeMap<>();
 
