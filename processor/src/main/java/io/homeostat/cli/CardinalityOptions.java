@@ -31,7 +31,16 @@ public final class CardinalityOptions {
                     + "is forgotten, which frees its place under the caps (default: ${DEFAULT-VALUE}).")
     Duration idleExpiry;
 
+    /** @throws IllegalArgumentException naming the option whose value is out of range */
     public CardinalityLimits limits() {
+        atLeastOne("--max-requirements", maxRequirements);
+        atLeastOne("--max-series", maxSeries);
+        atLeastOne("--max-services", maxServices);
+        if (idleExpiry.toMillis() < 1_000) throw new IllegalArgumentException("--idle-expiry must be at least 1s, was " + idleExpiry);
         return new CardinalityLimits(maxRequirements, maxSeries, maxServices, idleExpiry);
+    }
+
+    private static void atLeastOne(String option, int value) {
+        if (value < 1) throw new IllegalArgumentException(option + " must be at least 1, was " + value);
     }
 }
