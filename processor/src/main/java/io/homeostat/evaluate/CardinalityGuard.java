@@ -20,17 +20,20 @@ public final class CardinalityGuard {
 
     /** What a cap counts. */
     public enum Kind {
-        REQUIREMENT("requirements without a target", "--max-requirements"),
-        SERIES("metric series of requirements without a target", "--max-series"),
-        TARGET_SERIES("metric series of requirements with a target", "--max-series"),
-        SERVICE("services sending telemetry without a requirement", "--max-services");
+        REQUIREMENT("requirements without a target", "--max-requirements", "requirements"),
+        SERIES("metric series of requirements without a target", "--max-series", "series"),
+        TARGET_SERIES("metric series of requirements with a target", "--max-series", "target-series"),
+        SERVICE("services sending telemetry without a requirement", "--max-services", "unattributed-services");
 
         final String what;
         final String option;
+        /** Its metrics are {@code <name>-refused}, {@code <name>-expired} and {@code <name>-tracked}. */
+        public final String metricName;
 
-        Kind(String what, String option) {
+        Kind(String what, String option, String metricName) {
             this.what = what;
             this.option = option;
+            this.metricName = metricName;
         }
     }
 
@@ -96,10 +99,10 @@ public final class CardinalityGuard {
     private <K> boolean admit(Kind kind, CardinalityCap<K> cap, K key, String shown, long items, long now) {
         if (cap.admit(key, now) != CardinalityCap.Admission.REFUSED) return true;
         if (cap.refuse(key, items, now)) {
-            LOG.warn("Task {}: more than {} {} ({} {}); refusing new ones, first {} — their telemetry is counted, not "
-                            + "kept, until idle ones expire after {} (cardinality-refused counters; status {})", task,
-                    cap.max(), kind.what, kind.option, cap.max(), quote(shown == null ? String.valueOf(key) : shown),
-                    Durations.format(limits.idleExpiry()), OverflowStatus.key(task));
+            LOG.warn("Task {}: more than {} {} ({} {}); refusing new ones, first {}: their telemetry is counted, not "
+                            + "kept, until idle ones expire after {} (counter {}-refused; status {})", task, cap.max(),
+                    kind.what, kind.option, cap.max(), quote(shown == null ? String.valueOf(key) : shown),
+                    Durations.format(limits.idleExpiry()), kind.metricName, OverflowStatus.key(task));
         }
         return false;
     }

@@ -122,7 +122,7 @@ final class EvaluateProcessor implements Processor<String, RequirementEvent, Str
         Map<CardinalityGuard.Kind, Sensor> expired = new EnumMap<>(CardinalityGuard.Kind.class);
         Map<CardinalityGuard.Kind, Sensor> tracked = new EnumMap<>(CardinalityGuard.Kind.class);
         for (CardinalityGuard.Kind kind : CardinalityGuard.Kind.values()) {
-            String name = metricName(kind);
+            String name = kind.metricName;
             refused.put(kind, metrics.counter(name + "-refused", "Spans, data points or log records of " + name
                     + " beyond the cardinality cap: counted, not kept (the task's overflow/<task> status)"));
             tracked.put(kind, metrics.gauge(name + "-tracked", "Distinct " + name + " the task keeps now"));
@@ -192,8 +192,9 @@ final class EvaluateProcessor implements Processor<String, RequirementEvent, Str
         }
         restored.series().entrySet().stream().sorted(Map.Entry.comparingByValue()).forEach(e -> guard.restoreSeries(
                 e.getKey(), targets.hasRequirement(e.getKey().requirement()), e.getValue()));
-        unattributed.all().values().stream().sorted(java.util.Comparator.comparing(UnattributedStatus::lastSeen))
-                .forEach(s -> guard.restoreService(s.service(), Math.min(now, Timestamps.parse(s.lastSeen()))));
+        unattributed.all().values().stream()
+                .sorted(java.util.Comparator.comparingLong((UnattributedStatus s) -> lastSeen(s, now)))
+                .forEach(s -> guard.restoreService(s.service(), Math.min(now, lastSeen(s, now))));
         if (restored.requirements().size() > limits.maxRequirements()) {
             LOG.warn("Task {}: its state holds {} requirements, more than --max-requirements {}: they are kept until they "
                     + "expire; new ones are refused until then", context.taskId(), restored.requirements().size(),
@@ -202,13 +203,12 @@ final class EvaluateProcessor implements Processor<String, RequirementEvent, Str
         return guard;
     }
 
-    private static String metricName(CardinalityGuard.Kind kind) {
-        return switch (kind) {
-            case REQUIREMENT -> "requirements";
-            case SERIES -> "series";
-            case TARGET_SERIES -> "target-series";
-            case SERVICE -> "unattributed-services";
-        };
+    private static long lastSeen(UnattributedStatus status, long now) {
+        try {
+            return Timestamps.parse(status.lastSeen());
+        } catch (RuntimeException e) {
+            return now; // not a time (an old or damaged value): the service's idle time starts now
+        }
     }
 
     @Override
