@@ -42,13 +42,7 @@ class EvaluateProcessorTest {
         for (String name : new String[] {EvaluateProcessor.TARGET_STATE_STORE, EvaluateProcessor.UNATTRIBUTED_STORE}) {
             stringStore(name);
         }
-        for (String name : new String[] {RequirementWindows.SPAN_SLICES_STORE, RequirementWindows.METRIC_SLICES_STORE,
-                RequirementWindows.SERIES_STORE}) {
-            KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]> store = Stores.keyValueStoreBuilder(
-                    Stores.inMemoryKeyValueStore(name), Serdes.Bytes(), Serdes.ByteArray()).withLoggingDisabled().build();
-            store.init(context.getStateStoreContext(), store);
-            context.addStateStore(store);
-        }
+        sliceStores();
         EvaluateProcessor processor = new EvaluateProcessor(SLICE, SLICE, 30_000, false, true);
         context.setCurrentSystemTimeMs(T0);
         processor.init(context);
@@ -81,15 +75,7 @@ class EvaluateProcessorTest {
             EvaluateProcessor.TARGET_STATE_STORE, EvaluateProcessor.UNATTRIBUTED_STORE}) {
             stringStore(name);
         }
-        KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]> spans = null;
-        for (String name : new String[] {RequirementWindows.SPAN_SLICES_STORE, RequirementWindows.METRIC_SLICES_STORE,
-            RequirementWindows.SERIES_STORE}) {
-            KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]> store = Stores.keyValueStoreBuilder(
-                    Stores.inMemoryKeyValueStore(name), Serdes.Bytes(), Serdes.ByteArray()).withLoggingDisabled().build();
-            store.init(context.getStateStoreContext(), store);
-            context.addStateStore(store);
-            if (name.equals(RequirementWindows.SPAN_SLICES_STORE)) spans = store;
-        }
+        KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]> spans = sliceStores();
         // Slices of three requirements without a target, left by the task's previous run; the cap is now two.
         for (String requirement : List.of("user-1", "user-2", "user-3")) {
             spans.put(SliceStoreKeys.key(requirement, T0), io.homeostat.aggregate.SpanAggregateCodec.encode(healthy(1)));
@@ -121,6 +107,20 @@ class EvaluateProcessorTest {
             if (e.getKey().name().equals(metric)) total += ((Number) e.getValue().metricValue()).doubleValue();
         }
         return total;
+    }
+
+    /** The three slice stores, in memory; returns the span slices. */
+    private KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]> sliceStores() {
+        KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]> spans = null;
+        for (String name : new String[] {RequirementWindows.SPAN_SLICES_STORE, RequirementWindows.METRIC_SLICES_STORE,
+            RequirementWindows.SERIES_STORE}) {
+            KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]> store = Stores.keyValueStoreBuilder(
+                    Stores.inMemoryKeyValueStore(name), Serdes.Bytes(), Serdes.ByteArray()).withLoggingDisabled().build();
+            store.init(context.getStateStoreContext(), store);
+            context.addStateStore(store);
+            if (name.equals(RequirementWindows.SPAN_SLICES_STORE)) spans = store;
+        }
+        return spans;
     }
 
     private KeyValueStore<String, byte[]> stringStore(String name) {
