@@ -74,7 +74,6 @@ public final class RequirementEvaluation implements RequirementEvent.Handler {
     private final StatusDedup statuses;
     private final Output output;
     private final Counters counters;
-    private long evaluations;
 
     public RequirementEvaluation(long sliceMs, long graceMs, long statusIntervalMs, boolean requireReqTags, State state,
                                  Output output, Counters counters, long startedAtWallTime) {
@@ -200,7 +199,6 @@ public final class RequirementEvaluation implements RequirementEvent.Handler {
     // Implements: REQ-RUNTIME-002 (deviation detection, every slice, by wall clock)
     /** Judges every target over its window ending at the newest closed slice, and publishes what changed. */
     public void judge(long now) {
-        evaluations++;
         long windowEnd = clock.close(now);
         if (windowEnd != Long.MIN_VALUE) {
             Map<String, WindowData> cache = new HashMap<>();
