@@ -36,6 +36,10 @@ public final class Dataset {
     private final SplittableRandom random;
     private long batch;
     private long spansLeft;
+    /** Spans made so far, and the junk values handed out (a requirement and a service each). */
+    private long spanIndex;
+    private long junkRequirement;
+    private long junkService;
 
     public Dataset(DatasetSpec spec, long startMs) {
         this.spec = spec;
@@ -54,12 +58,26 @@ public final class Dataset {
         int size = (int) Math.min(spec.spansPerBatch(), spansLeft);
         long timeMs = startMs + (batch + 1) * spec.eventSpanMs() / spec.batches();
         List<List<Span>> perService = SpanFactory.perService(factory.services());
+        java.util.Map<String, List<Span>> junkServices = new java.util.LinkedHashMap<>();
         for (int i = 0; i < size; i++) {
             int requirement = zipf.next(random);
             long endNanos = (timeMs - random.nextInt(100)) * 1_000_000L + random.nextInt(1_000_000);
             boolean error = random.nextDouble() < spec.errorRate();
-            Span span = factory.span(requirement, endNanos, factory.durationMs(requirement, random), error, random);
-            perService.get(factory.serviceOf(requirement)).add(span);
+            int junk = spec.junkValues() == 0 ? -1 : (int) (spanIndex++ % 4);
+            if (junk == 0) {
+                // a sender bug: a user id where the requirement goes
+                String key = "user-" + (junkRequirement++ % spec.junkValues());
+                perService.get(factory.serviceOf(requirement)).add(factory.span(requirement, key, endNanos,
+                        factory.durationMs(requirement, random), error, random));
+            } else if (junk == 1) {
+                // and one where the service name goes, on telemetry without a requirement
+                String service = "svc-user-" + (junkService++ % spec.junkValues());
+                junkServices.computeIfAbsent(service, k -> new ArrayList<>()).add(factory.span(requirement, null, endNanos,
+                        factory.durationMs(requirement, random), error, random));
+            } else {
+                Span span = factory.span(requirement, endNanos, factory.durationMs(requirement, random), error, random);
+                perService.get(factory.serviceOf(requirement)).add(span);
+            }
         }
         ExportTraceServiceRequest.Builder request = ExportTraceServiceRequest.newBuilder();
         for (int s = 0; s < perService.size(); s++) {
@@ -67,6 +85,11 @@ public final class Dataset {
             request.addResourceSpans(ResourceSpans.newBuilder().setResource(factory.resource(s))
                     .setSchemaUrl("https://opentelemetry.io/schemas/1.24.0")
                     .addScopeSpans(ScopeSpans.newBuilder().setScope(factory.scope()).addAllSpans(perService.get(s))));
+        }
+        for (java.util.Map.Entry<String, List<Span>> junk : junkServices.entrySet()) {
+            request.addResourceSpans(ResourceSpans.newBuilder().setResource(factory.resource(0).toBuilder()
+                            .setAttributes(0, SpanFactory.text("service.name", junk.getKey())))
+                    .addScopeSpans(ScopeSpans.newBuilder().setScope(factory.scope()).addAllSpans(junk.getValue())));
         }
         batch++;
         spansLeft -= size;

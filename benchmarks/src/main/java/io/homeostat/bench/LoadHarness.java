@@ -118,6 +118,23 @@ public final class LoadHarness implements Callable<Integer> {
             description = "Measure memory and state at 1x events and 10x keys (10x events is the throughput run) (default: ${DEFAULT-VALUE}).")
     boolean memory;
 
+    @Option(names = "--cardinality", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Measure memory, state and metrics on a dataset with junk requirement and service names (a user "
+                    + "id where a name goes), with the caps and without (default: ${DEFAULT-VALUE}).")
+    boolean cardinality;
+
+    @Option(names = "--junk-values", description = "Distinct junk requirement values, and junk service names, of the "
+            + "cardinality dataset (default 100000; --quick 2000).")
+    Integer junkValues;
+
+    @Option(names = "--junk-spans", description = "Spans of the cardinality dataset: a quarter with a junk requirement, a "
+            + "quarter from a junk service (default 1000000; --quick 20000).")
+    Long junkSpans;
+
+    @Option(names = "--caps", defaultValue = "10000/20000/1000", description = "Cardinality caps of the capped run, "
+            + "requirements/series/services per task (default: ${DEFAULT-VALUE}, Homeostat's defaults).")
+    String caps;
+
     @Option(names = "--jmh", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Run the JMH benchmarks (default: ${DEFAULT-VALUE}).")
     boolean jmh;
@@ -179,6 +196,10 @@ public final class LoadHarness implements Callable<Integer> {
             datasets.put("1x-events", main.withSpans(Math.max(batchSpans, mainSpans / 10)));
             datasets.put("10x-keys", main.withSpans(Math.max(batchSpans, mainSpans / 10)).withRequirements(requirements * 10));
         }
+        int junk = junkValues != null ? junkValues : quick ? 2_000 : 100_000;
+        if (cardinality) {
+            datasets.put("junk", main.withSpans(junkSpans != null ? junkSpans : quick ? 20_000 : 1_000_000).withJunk(junk));
+        }
         String prefix = "bench-" + stamp;
         // Every dataset ends a little before now: old data, replayed, as after an outage (not "the future").
         long end = System.currentTimeMillis() - 5_000;
@@ -205,7 +226,7 @@ public final class LoadHarness implements Callable<Integer> {
                 Duration pathGrace = path == PathName.NAIVE ? grace.plus(eventSpan) : grace;
                 boolean probe = path == PathName.HOMEOSTAT && memory && round == 1;
                 PathResult result = runner.run(config(path, prefix + ".main", report.written.get("main").spans(), requirements,
-                        prefix + "-" + path.name().toLowerCase() + "-" + round, slice, pathGrace, probe, warmup));
+                        prefix + "-" + path.name().toLowerCase() + "-" + round, slice, pathGrace, probe, warmup, ""));
                 LOG.info("  {} spans in {} s: {} spans/s", result.spans(), String.format("%.2f", result.seconds()),
                         String.format("%,.0f", result.spansPerSecond()));
                 runs.computeIfAbsent(path, p -> new ArrayList<>()).add(result);
@@ -226,11 +247,30 @@ public final class LoadHarness implements Callable<Integer> {
                 DatasetSpec spec = datasets.get(name);
                 LOG.info("Memory: Homeostat on {}", name);
                 PathResult result = runner.run(config(PathName.HOMEOSTAT, prefix + "." + name, report.written.get(name).spans(),
-                        spec.requirements(), prefix + "-memory-" + name, slice, grace, true, false));
+                        spec.requirements(), prefix + "-memory-" + name, slice, grace, true, false, ""));
                 report.memory.add(new Report.MemoryPoint(name.equals("1x-events") ? "1x events" : "10x keys", result.spans(),
                         spec.requirements(), result));
             }
             report.memory.sort((a, b) -> Integer.compare(order(a.label()), order(b.label())));
+        }
+        if (cardinality) {
+            DatasetSpec spec = datasets.get("junk");
+            for (String run : List.of(caps, "off")) {
+                LOG.info("Cardinality: Homeostat on {} junk values, caps {}", junk, run);
+                String label = run.equals("off") ? "no caps" : "caps " + run;
+                PathResult result;
+                try {
+                    result = runner.run(config(PathName.HOMEOSTAT, prefix + ".junk", report.written.get("junk").spans(),
+                            spec.requirements(), prefix + "-cardinality-" + (run.equals("off") ? "off" : "capped"), slice,
+                            grace, true, false, run));
+                } catch (Exception e) {
+                    // Without caps the junk may well take the JVM down: that is a result too, and the others stand.
+                    LOG.error("Cardinality run '{}' failed", label, e);
+                    report.notes.add("Cardinality run `" + label + "` failed: " + e.getMessage());
+                    continue;
+                }
+                report.cardinality.add(new Report.CardinalityPoint(label, junk, result));
+            }
         }
         if (latency) {
             int trialCount = trials != null ? trials : quick ? 3 : 20;
@@ -269,12 +309,12 @@ public final class LoadHarness implements Callable<Integer> {
     }
 
     private PathConfig config(PathName path, String topic, long expectedSpans, int keys, String runId, Duration slice,
-                              Duration grace, boolean probeMemory, boolean warmupFirst) {
+                              Duration grace, boolean probeMemory, boolean warmupFirst, String capsOfRun) {
         Map<String, String> client = DetectionLatency.toMap(clientProperties());
         if (path == PathName.HOMEOSTAT || path == PathName.NAIVE) client.putAll(streamsProperties);
         return new PathConfig(path.name(), client, topic, partitions, expectedSpans, keys,
                 runId, workDir.resolve("state").resolve(runId).toAbsolutePath().toString(), slice.toMillis(), grace.toMillis(),
-                timeout.toMillis(), probeMemory, brokerPid, warmupFirst);
+                timeout.toMillis(), probeMemory, brokerPid, warmupFirst, capsOfRun);
     }
 
     private Properties clientProperties() {

@@ -19,10 +19,12 @@ import java.util.Properties;
  * @param probeMemory   measure heap after GC and state stores once done
  * @param brokerPid     the broker's process id, to measure its CPU time too (-1: unknown)
  * @param warmup        first run through the same dataset, unmeasured, in the same JVM
+ * @param caps          Homeostat's cardinality caps: {@code ""} the defaults, {@code off} none, or
+ *                      {@code requirements/series/services} per task
  */
 public record PathConfig(String path, Map<String, String> client, String topic, int partitions, long expectedSpans,
                          int requirements, String runId, String stateDir, long sliceMs, long graceMs, long timeoutMs,
-                         boolean probeMemory, long brokerPid, boolean warmup) {
+                         boolean probeMemory, long brokerPid, boolean warmup, String caps) {
 
     /**
      * The warm-up run: the same path on the same dataset with its own application id, group and state, and no
@@ -31,7 +33,16 @@ public record PathConfig(String path, Map<String, String> client, String topic, 
      */
     public PathConfig warmupRun() {
         return new PathConfig(path, client, topic, partitions, expectedSpans, requirements, runId + "-warmup",
-                stateDir + "-warmup", sliceMs, graceMs, timeoutMs, false, brokerPid, false);
+                stateDir + "-warmup", sliceMs, graceMs, timeoutMs, false, brokerPid, false, caps);
+    }
+
+    /** The cardinality limits {@link #caps} names. */
+    public io.homeostat.evaluate.CardinalityLimits cardinality() {
+        if (caps == null || caps.isBlank()) return io.homeostat.evaluate.CardinalityLimits.defaults();
+        if (caps.equals("off")) return io.homeostat.evaluate.CardinalityLimits.unbounded();
+        String[] parts = caps.split("/");
+        return new io.homeostat.evaluate.CardinalityLimits(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]),
+                Integer.parseInt(parts[2]), io.homeostat.evaluate.CardinalityLimits.DEFAULT_IDLE_EXPIRY);
     }
 
     public Properties clientProperties() {

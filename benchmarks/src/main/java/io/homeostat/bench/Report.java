@@ -18,6 +18,9 @@ final class Report {
     /** One memory point: which run, and what it left. */
     record MemoryPoint(String label, long spans, int requirements, PathResult result) {}
 
+    /** One run on the junk dataset: with which caps, and what it left. */
+    record CardinalityPoint(String label, int junkValues, PathResult result) {}
+
     final MachineFacts machine;
     final String jvmOptions;
     final String command;
@@ -32,6 +35,7 @@ final class Report {
     final Map<String, List<Double>> rounds = new LinkedHashMap<>();
     final List<DetectionLatency.Result> latency = new ArrayList<>();
     final List<MemoryPoint> memory = new ArrayList<>();
+    final List<CardinalityPoint> cardinality = new ArrayList<>();
     final List<JmhScore> jmh = new ArrayList<>();
     double totalSeconds;
 
@@ -143,6 +147,33 @@ final class Report {
                         .append(" | ").append(mib(m.rssBytes())).append(" | ").append(String.format(Locale.ROOT, "%,d", m.totalStoreEntries()))
                         .append(" | ").append(mib(m.totalStoreBytes()))
                         .append(" | ").append(String.format(Locale.ROOT, "%,d", m.storeEntries().getOrDefault("requirement-slices", 0L)))
+                        .append(" | ").append(mib(m.stateDirBytes())).append(" |\n");
+            }
+            md.append("\n");
+        }
+
+        if (!cardinality.isEmpty()) {
+            md.append("**Cardinality** (Homeostat on the `junk` dataset: a sender putting user ids into `requirement` and "
+                    + "`service.name`; after the run and a full GC; the caps are per task, one requirement task per "
+                    + "partition; every span is counted: windowed, refused by the cap, or unattributed)\n\n");
+            md.append("| run | junk values | spans counted | spans refused | heap after GC | RSS | store entries | store bytes "
+                    + "| requirement-slices entries | unattributed-counts entries | per-service counters | Homeostat metrics "
+                    + "| all client metrics | state dir on disk |\n");
+            md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            for (CardinalityPoint p : cardinality) {
+                MemorySnapshot m = p.result().memory();
+                if (m == null) continue;
+                md.append("| ").append(p.label()).append(" | ").append(String.format(Locale.ROOT, "%,d", p.junkValues()))
+                        .append(" | ").append(String.format(Locale.ROOT, "%,d", p.result().spans()))
+                        .append(" | ").append(String.format(Locale.ROOT, "%,d", m.refusedSpans()))
+                        .append(" | ").append(mib(m.heapUsedBytes())).append(" | ").append(mib(m.rssBytes()))
+                        .append(" | ").append(String.format(Locale.ROOT, "%,d", m.totalStoreEntries()))
+                        .append(" | ").append(mib(m.totalStoreBytes()))
+                        .append(" | ").append(String.format(Locale.ROOT, "%,d", m.storeEntries().getOrDefault("requirement-slices", 0L)))
+                        .append(" | ").append(String.format(Locale.ROOT, "%,d", m.storeEntries().getOrDefault("unattributed-counts", 0L)))
+                        .append(" | ").append(String.format(Locale.ROOT, "%,d", m.serviceCounters()))
+                        .append(" | ").append(String.format(Locale.ROOT, "%,d", m.homeostatMetrics()))
+                        .append(" | ").append(String.format(Locale.ROOT, "%,d", m.metrics()))
                         .append(" | ").append(mib(m.stateDirBytes())).append(" |\n");
             }
             md.append("\n");

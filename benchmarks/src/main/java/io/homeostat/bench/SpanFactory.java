@@ -118,7 +118,7 @@ public final class SpanFactory {
         return span(requirement, requirementKeys[requirement], endNanos, durationMs, error, random);
     }
 
-    /** A span shaped like requirement {@code profile}'s, carrying {@code requirementKey}. */
+    /** A span shaped like requirement {@code profile}'s, carrying {@code requirementKey} (none when null). */
     public Span span(int profile, String requirementKey, long endNanos, double durationMs, boolean error,
                      SplittableRandom random) {
         int requirement = profile;
@@ -139,8 +139,8 @@ public final class SpanFactory {
                 .addAttributes(integer("http.response.status_code", error ? 500 : 200))
                 .addAttributes(text("server.address", "shop.example.com"))
                 .addAttributes(text("network.protocol.version", "1.1"))
-                .addAttributes(text("user_agent.original", USER_AGENT))
-                .addAttributes(text("requirement", requirementKey));
+                .addAttributes(text("user_agent.original", USER_AGENT));
+        if (requirementKey != null) span.addAttributes(text("requirement", requirementKey));
         if (random.nextInt(4) == 0) {
             byte[] parent = new byte[8];
             fill(parent, random);

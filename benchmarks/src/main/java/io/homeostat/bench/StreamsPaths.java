@@ -45,7 +45,8 @@ final class StreamsPaths {
 
     static TopologySettings settings(PathConfig config) {
         return new TopologySettings(topics(config), Duration.ofMillis(config.sliceMs()), Duration.ofMillis(config.graceMs()),
-                TopologySettings.DEFAULT_MAX_FUTURE, TopologySettings.DEFAULT_STATUS_INTERVAL, RuntimeSettings.defaults());
+                TopologySettings.DEFAULT_MAX_FUTURE, TopologySettings.DEFAULT_STATUS_INTERVAL, RuntimeSettings.defaults(),
+                config.cardinality());
     }
 
     /** A Kafka Streams application and the names of its key-value stores. */
@@ -55,7 +56,13 @@ final class StreamsPaths {
     static App homeostat(PathConfig config) throws Exception {
         Topics topics = topics(config);
         TopicProvisioner.ensure(config.clientProperties(), TopicProvisioner.contractTopics(topics, config.partitions(), (short) 1));
-        if (config.requirements() > 0) writeTargets(config.clientProperties(), topics.targets(), config.requirements());
+        // With caps, the targets must be there before the data: a requirement's data is refused while the cap is full
+        // and its target not applied yet, and a replay takes the oldest records first, so the targets are dated earlier.
+        boolean targetsFirst = config.caps() != null && !config.caps().isBlank();
+        if (config.requirements() > 0) {
+            writeTargets(config.clientProperties(), topics.targets(), config.requirements(),
+                    targetsFirst ? System.currentTimeMillis() - 3_600_000 : null);
+        }
         Topology topology = HomeostatTopology.build(settings(config));
         Properties props = StreamsSettings.of(config.runId(), Path.of(config.stateDir()), 1, StreamsConfig.EXACTLY_ONCE_V2,
                 config.clientProperties());
@@ -66,16 +73,16 @@ final class StreamsPaths {
      * Two targets per requirement key, as a team would set them: p95 latency under three times the key's median
      * (met, as the dataset's latencies are log-normal with sigma 0.5), and a success rate of at least 95 %.
      */
-    static void writeTargets(Properties client, String topic, int requirements) throws Exception {
+    static void writeTargets(Properties client, String topic, int requirements, Long timestamp) throws Exception {
         SpanFactory factory = new SpanFactory(requirements, 1);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(client, new ByteArraySerializer(),
                 new ByteArraySerializer())) {
             for (int i = 0; i < requirements; i++) {
                 String key = factory.key(i);
-                send(producer, topic, key + "/span.duration_ms", """
+                send(producer, topic, timestamp, key + "/span.duration_ms", """
                         {"requirement":"%s","metric":"span.duration_ms","target":%d,"operator":"lt","alert_threshold":0.95,\
                         "window":"1m","min_events":20}""".formatted(key, Math.round(factory.medianMs(i) * 3) + 1));
-                send(producer, topic, key + "/span.success_rate", """
+                send(producer, topic, timestamp, key + "/span.success_rate", """
                         {"requirement":"%s","metric":"span.success_rate","target":0.95,"operator":"gte","window":"1m",\
                         "min_events":20}""".formatted(key));
             }
@@ -84,7 +91,12 @@ final class StreamsPaths {
     }
 
     static void send(KafkaProducer<byte[], byte[]> producer, String topic, String key, String value) {
-        producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8)));
+        send(producer, topic, null, key, value);
+    }
+
+    static void send(KafkaProducer<byte[], byte[]> producer, String topic, Long timestamp, String key, String value) {
+        producer.send(new ProducerRecord<>(topic, null, timestamp, key.getBytes(StandardCharsets.UTF_8),
+                value.getBytes(StandardCharsets.UTF_8)));
     }
 
     static PathResult runHomeostat(PathConfig config) throws Exception {
@@ -92,7 +104,11 @@ final class StreamsPaths {
         KafkaStreams streams = app.streams();
         MetricSum windowed = new MetricSum(streams, HomeostatTopology.METRICS_GROUP, "spans-windowed-total");
         MetricSum late = new MetricSum(streams, HomeostatTopology.METRICS_GROUP, "late-events-dropped-total");
-        return measure(config, app, () -> windowed.getAsLong() + late.getAsLong(), late);
+        // Spans that are not windowed: refused by the requirement cap, or without a requirement (junk datasets).
+        MetricSum refused = new MetricSum(streams, HomeostatTopology.METRICS_GROUP, "requirements-refused-total");
+        MetricSum unattributed = new MetricSum(streams, HomeostatTopology.METRICS_GROUP, "spans-unattributed-total");
+        return measure(config, app, () -> windowed.getAsLong() + late.getAsLong() + refused.getAsLong()
+                + unattributed.getAsLong(), late);
     }
 
     static PathResult runNaive(PathConfig config) throws Exception {
@@ -185,8 +201,22 @@ final class StreamsPaths {
             entries.put(store, n);
             bytes.put(store, size);
         }
+        long homeostatMetrics = 0;
+        long serviceCounters = 0;
+        long refusedSpans = 0;
+        Map<MetricName, ? extends Metric> all = streams.metrics();
+        for (Map.Entry<MetricName, ? extends Metric> e : all.entrySet()) {
+            MetricName name = e.getKey();
+            if (!name.group().equals(HomeostatTopology.METRICS_GROUP)) continue;
+            homeostatMetrics++;
+            if (name.name().endsWith("-unattributed-total")) serviceCounters++;
+            if (name.name().equals("requirements-refused-total") && e.getValue().metricValue() instanceof Number n) {
+                refusedSpans += Math.round(n.doubleValue());
+            }
+        }
         long heap = Probes.heapAfterGc();
-        return new MemorySnapshot(heap, Probes.residentBytes(), entries, bytes, Probes.directoryBytes(Path.of(config.stateDir())));
+        return new MemorySnapshot(heap, Probes.residentBytes(), entries, bytes, Probes.directoryBytes(Path.of(config.stateDir())),
+                all.size(), homeostatMetrics, serviceCounters, refusedSpans);
     }
 
     private static long sizeOf(Object value) {

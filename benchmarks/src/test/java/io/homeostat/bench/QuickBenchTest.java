@@ -26,7 +26,7 @@ class QuickBenchTest {
             new CommandLine(harness).setCaseInsensitiveEnumValuesAllowed(true).parseArgs(
                     "--bootstrap-servers", kafka.bootstrapServers(), "--quick", "--in-process",
                     "--paths", "floor,homeostat,naive", "--no-latency", "--no-memory", "--no-jmh", "--no-warmup",
-                    "--partitions", "2", "--work-dir", workDir.toString());
+                    "--caps", "100/100/50", "--partitions", "2", "--work-dir", workDir.toString());
 
             assertThat(harness.call()).isZero();
 
@@ -36,6 +36,21 @@ class QuickBenchTest {
                     .containsExactly("FLOOR", "HOMEOSTAT", "NAIVE");
             assertThat(harness.report.throughput).allSatisfy(result ->
                     assertThat(result.spans()).as(result.path()).isEqualTo(produced));
+
+            // The junk dataset (2 000 user ids as requirements and as service names), with caps and without: every
+            // span is counted either way, and with the caps the task keeps at most what they allow.
+            long junk = harness.report.written.get("junk").spans();
+            assertThat(harness.report.cardinality).extracting(Report.CardinalityPoint::label)
+                    .containsExactly("caps 100/100/50", "no caps");
+            MemorySnapshot capped = harness.report.cardinality.get(0).result().memory();
+            MemorySnapshot open = harness.report.cardinality.get(1).result().memory();
+            assertThat(harness.report.cardinality).allSatisfy(p -> assertThat(p.result().spans()).isEqualTo(junk));
+            assertThat(open.storeEntries().get("unattributed-counts")).isEqualTo(2_000);
+            assertThat(capped.storeEntries().get("unattributed-counts")).as("2 tasks of 50 services").isEqualTo(100);
+            assertThat(capped.serviceCounters()).as("2 decode tasks of 50 services and the others").isEqualTo(2 * 51);
+            assertThat(open.refusedSpans()).isZero();
+            assertThat(capped.refusedSpans()).isPositive();
+            assertThat(capped.storeEntries().get("requirement-slices")).isLessThan(open.storeEntries().get("requirement-slices"));
         }
     }
 }

@@ -40,6 +40,7 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin KafkaOptions kafka;
     @Mixin TopicOptions topicOptions;
     @Mixin RuntimeOptions runtimeOptions;
+    @Mixin CardinalityOptions cardinalityOptions;
 
     @Option(names = "--application-id", defaultValue = "homeostat",
             description = "Kafka Streams application id: consumer group, internal topic prefix (default: ${DEFAULT-VALUE}).")
@@ -100,7 +101,8 @@ public final class RunCommand implements Callable<Integer> {
         Topics topics = topicOptions.topics();
         TopologySettings settings;
         try {
-            settings = new TopologySettings(topics, slice, grace, maxFuture, statusInterval, runtimeOptions.settings());
+            settings = new TopologySettings(topics, slice, grace, maxFuture, statusInterval, runtimeOptions.settings(),
+                    cardinalityOptions.limits());
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -132,6 +134,10 @@ public final class RunCommand implements Callable<Integer> {
                 settings.runtime().autoGenerateIntents(), settings.runtime().feedbackLoopEnabled(),
                 settings.runtime().requireReqTags(), Durations.format(settings.runtime().issueQuietPeriod()), topics.logs(),
                 topics.issues(), topics.intents());
+        LOG.info("Cardinality per task: at most {} requirements without a target, {} metric series, {} services of "
+                        + "unattributed telemetry; idle ones forgotten after {}", settings.cardinality().maxRequirements(),
+                settings.cardinality().maxSeries(), settings.cardinality().maxServices(),
+                Durations.format(settings.cardinality().idleExpiry()));
 
         CountDownLatch stopped = new CountDownLatch(1);
         AtomicBoolean failed = new AtomicBoolean(false);

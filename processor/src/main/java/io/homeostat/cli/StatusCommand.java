@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
  * requirement, from the compacted status topic (records as in {@code schemas/status.schema.json}).
  */
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Show the current state of every target and the unattributed telemetry per service (the status topic).")
+        description = "Show the current state of every target, the unattributed telemetry per service and what the "
+                + "cardinality caps refused (the status topic).")
 public final class StatusCommand implements Callable<Integer> {
     @Mixin KafkaOptions kafka;
     @Spec CommandSpec spec;
@@ -44,6 +45,7 @@ public final class StatusCommand implements Callable<Integer> {
         }
         List<JsonNode> targets = new ArrayList<>();
         List<JsonNode> unattributed = new ArrayList<>();
+        List<JsonNode> overflow = new ArrayList<>();
         for (Map.Entry<String, byte[]> record : new java.util.TreeMap<>(snapshot.latest()).entrySet()) {
             JsonNode value;
             try {
@@ -55,6 +57,7 @@ public final class StatusCommand implements Callable<Integer> {
             switch (value.path("kind").asText()) {
                 case "target" -> targets.add(value);
                 case "unattributed" -> unattributed.add(value);
+                case "overflow" -> overflow.add(value);
                 default -> err.println("skipped the status record '" + record.getKey() + "' of unknown kind "
                         + value.path("kind"));
             }
@@ -64,11 +67,12 @@ public final class StatusCommand implements Callable<Integer> {
             ArrayNode all = Json.MAPPER.createArrayNode();
             targets.forEach(all::add);
             unattributed.forEach(all::add);
+            overflow.forEach(all::add);
             out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(all));
             out.flush();
             return 0;
         }
-        if (targets.isEmpty() && unattributed.isEmpty()) {
+        if (targets.isEmpty() && unattributed.isEmpty() && overflow.isEmpty()) {
             out.println("No status on " + topic + " yet (is `homeostat run` running?).");
             out.flush();
             return 0;
@@ -91,6 +95,20 @@ public final class StatusCommand implements Callable<Integer> {
             for (JsonNode u : unattributed) {
                 table.row(u.path("service").asText(), u.path("spans").asLong(), u.path("data_points").asLong(),
                         u.path("log_records").asLong(), text(u.get("last_seen")));
+            }
+            table.print(out);
+        }
+        if (!overflow.isEmpty()) {
+            if (!targets.isEmpty() || !unattributed.isEmpty()) out.println();
+            Table table = new Table("OVERFLOW_TASK", "CAP", "LIMIT", "TRACKED", "REFUSED", "REFUSED_ITEMS", "EXPIRED",
+                    "LAST_REFUSED", "LAST_REFUSED_AT");
+            for (JsonNode o : overflow) {
+                for (String cap : new String[] {"requirements", "series", "target_series", "services"}) {
+                    JsonNode c = o.path(cap);
+                    table.row(o.path("task").asText(), cap, c.path("limit").asLong(), c.path("tracked").asLong(),
+                            c.path("refused").asLong(), c.path("refused_items").asLong(), c.path("expired").asLong(),
+                            text(c.get("last_refused")), text(c.get("last_refused_at")));
+                }
             }
             table.print(out);
         }

@@ -72,6 +72,11 @@ public final class EventClock {
         return closedUpTo;
     }
 
+    /** Forgets the late count of a requirement the task no longer keeps (its place in the cardinality cap expired). */
+    public void forget(String requirement) {
+        lateByRequirement.remove(requirement);
+    }
+
     /** Events of the requirement that arrived after their slice was judged, since the task started. */
     public long late(String requirement) {
         return lateByRequirement.getOrDefault(requirement, 0L);

@@ -4,6 +4,7 @@ import io.homeostat.aggregate.CumulativeSeries;
 import io.homeostat.aggregate.MetricPartial;
 import io.homeostat.model.Alert;
 import io.homeostat.model.Durations;
+import io.homeostat.model.OverflowStatus;
 import io.homeostat.model.Target;
 import io.homeostat.model.TargetStatus;
 import io.homeostat.model.Timestamps;
@@ -25,16 +26,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class RequirementEvaluation implements RequirementEvent.Handler {
     private static final Logger LOG = LoggerFactory.getLogger(RequirementEvaluation.class);
-    /** Cumulative series not updated for this long are forgotten (their next point is a new baseline). */
-    public static final long SERIES_TTL_MS = 3_600_000;
-    /** Series are purged every this many evaluations (they are many, and a scan of them is not free). */
-    private static final int SERIES_PURGE_EVERY = 60;
 
     /** Where alert changes and status go. */
     public interface Output {
         void alert(Alert alert, long now);
 
-        /** A {@link TargetStatus}, an {@link UnattributedStatus}, or {@code null} (a tombstone) for a deleted target. */
+        /**
+         * A {@link TargetStatus}, an {@link UnattributedStatus}, an {@link OverflowStatus}, or {@code null} (a tombstone)
+         * for a deleted target or a service forgotten after the idle expiry.
+         */
         void status(String key, Object status, long now);
     }
 
@@ -45,11 +45,27 @@ public final class RequirementEvaluation implements RequirementEvent.Handler {
         void spansWindowed(long spans);
 
         void cumulativePointsIgnored(long points);
+
+        /** Spans, data points or log records refused because a cardinality cap was full. */
+        default void refused(CardinalityGuard.Kind kind, long items) {}
+
+        /** Values forgotten after the idle expiry. */
+        default void expired(CardinalityGuard.Kind kind, long values) {}
+
+        /** Values kept now, after each evaluation. */
+        default void tracked(CardinalityGuard.Kind kind, long values) {}
     }
 
-    /** The task's state, each part written through to its store. */
+    /** The task's state, each part written through to its store; {@code cardinality} says what it keeps. */
     public record State(SliceData slices, TargetRegistry targets, Episodes episodes, TargetActivity activity,
-                        UnattributedCounts unattributed) {}
+                        UnattributedCounts unattributed, CardinalityGuard cardinality) {
+        /** With no caps (tests). */
+        public State(SliceData slices, TargetRegistry targets, Episodes episodes, TargetActivity activity,
+                     UnattributedCounts unattributed) {
+            this(slices, targets, episodes, activity, unattributed,
+                    new CardinalityGuard("test", CardinalityLimits.unbounded(), 0));
+        }
+    }
 
     private final long sliceMs;
     private final boolean requireReqTags;
@@ -58,7 +74,6 @@ public final class RequirementEvaluation implements RequirementEvent.Handler {
     private final StatusDedup statuses;
     private final Output output;
     private final Counters counters;
-    private long evaluations;
 
     public RequirementEvaluation(long sliceMs, long graceMs, long statusIntervalMs, boolean requireReqTags, State state,
                                  Output output, Counters counters, long startedAtWallTime) {
@@ -73,6 +88,7 @@ public final class RequirementEvaluation implements RequirementEvent.Handler {
 
     @Override
     public void spans(String requirement, RequirementEvent.SlicePartial partial, long now) {
+        if (!admit(requirement, partial.spans().count(), now)) return;
         if (accept(requirement, partial.sliceStart(), partial.spans().count(), now)) {
             state.slices().addSpans(requirement, partial.sliceStart(), partial.spans());
             counters.spansWindowed(partial.spans().count());
@@ -82,6 +98,8 @@ public final class RequirementEvaluation implements RequirementEvent.Handler {
     @Override
     public void metric(String requirement, RequirementEvent.MetricSlice metric, long now) {
         MetricPartial partial = metric.partial();
+        long items = partial.delta() != null ? partial.delta().events() : partial.cumulative().points().size();
+        if (!admit(requirement, items, now) || !admitSeries(requirement, partial, items, now)) return;
         if (partial.delta() != null) {
             if (accept(requirement, partial.sliceStart(), partial.delta().events(), now)) {
                 state.slices().addMetric(requirement, partial.metric(), partial.attributes(), partial.sliceStart(),
@@ -100,6 +118,25 @@ public final class RequirementEvaluation implements RequirementEvent.Handler {
         clock.sawInput(now);
     }
 
+    /** A requirement's data is kept if it has a target, or is known, or the cap has room; else it is counted. */
+    private boolean admit(String requirement, long items, long now) {
+        if (state.cardinality().admitRequirement(requirement, state.targets().hasRequirement(requirement), items, now)) {
+            return true;
+        }
+        counters.refused(CardinalityGuard.Kind.REQUIREMENT, items);
+        return false;
+    }
+
+    private boolean admitSeries(String requirement, MetricPartial partial, long items, long now) {
+        boolean cumulative = partial.delta() == null;
+        SeriesRef ref = new SeriesRef(requirement, partial.metric(),
+                cumulative ? partial.seriesId() : MetricPartial.attributesId(partial.attributes()), cumulative);
+        boolean targeted = state.targets().hasRequirement(requirement);
+        if (state.cardinality().admitSeries(ref, targeted, items, now)) return true;
+        counters.refused(targeted ? CardinalityGuard.Kind.TARGET_SERIES : CardinalityGuard.Kind.SERIES, items);
+        return false;
+    }
+
     /** Data for a slice: advances the clock, or is late (counted) when its slice was judged already. */
     private boolean accept(String requirement, long sliceStart, long events, long now) {
         if (clock.accept(requirement, sliceStart, events, now)) return true;
@@ -109,6 +146,11 @@ public final class RequirementEvaluation implements RequirementEvent.Handler {
 
     @Override
     public void unattributed(RequirementEvent.Unattributed counts, long now) {
+        long items = counts.spans() + counts.dataPoints() + counts.logRecords();
+        if (!state.cardinality().admitService(counts.service(), items, now)) {
+            counters.refused(CardinalityGuard.Kind.SERVICE, items);
+            return;
+        }
         boolean first = state.unattributed().add(counts.service(), counts.spans(), counts.dataPoints(),
                 counts.logRecords(), counts.seenAtMs());
         if (first && requireReqTags) {
@@ -123,6 +165,7 @@ public final class RequirementEvaluation implements RequirementEvent.Handler {
     public void targetUpsert(RequirementEvent.TargetUpsert upsert, long now) {
         Target target = upsert.target();
         Target previous = state.targets().put(upsert.targetId(), target);
+        state.cardinality().targeted(target.requirement());
         state.activity().applied(upsert.targetId(), now);
         LOG.info("Target {} {}: {} {} {} {}window {}", upsert.targetId(), previous == null ? "loaded" : "updated",
                 target.ratio() == null ? target.metric() : target.metric() + " (ratio)", target.operator().code(),
@@ -156,19 +199,39 @@ public final class RequirementEvaluation implements RequirementEvent.Handler {
     // Implements: REQ-RUNTIME-002 (deviation detection, every slice, by wall clock)
     /** Judges every target over its window ending at the newest closed slice, and publishes what changed. */
     public void judge(long now) {
-        evaluations++;
         long windowEnd = clock.close(now);
         if (windowEnd != Long.MIN_VALUE) {
             Map<String, WindowData> cache = new HashMap<>();
             for (Map.Entry<String, Target> entry : state.targets().all().entrySet()) {
                 judge(entry.getKey(), entry.getValue(), windowEnd, now, cache);
             }
-            state.slices().purge(windowEnd - retentionMs(),
-                    evaluations % SERIES_PURGE_EVERY == 0 ? now - SERIES_TTL_MS : Long.MIN_VALUE);
+            state.slices().purge(windowEnd - retentionMs());
         }
         for (UnattributedStatus counts : state.unattributed().drainChanged()) {
             output.status(UnattributedStatus.key(counts.service()), counts, now);
         }
+        expireIdle(now);
+    }
+
+    /** Forgets the requirements, series and services that had no data for the idle expiry: their places free up. */
+    private void expireIdle(long now) {
+        CardinalityGuard cardinality = state.cardinality();
+        CardinalityGuard.Expired expired = cardinality.expire(now);
+        for (String requirement : expired.requirements()) {
+            state.slices().forget(requirement);
+            clock.forget(requirement);
+        }
+        for (SeriesRef series : expired.series()) state.slices().forgetSeries(series);
+        for (String service : expired.services()) {
+            state.unattributed().remove(service);
+            output.status(UnattributedStatus.key(service), null, now);
+        }
+        if (!expired.requirements().isEmpty()) counters.expired(CardinalityGuard.Kind.REQUIREMENT, expired.requirements().size());
+        if (!expired.series().isEmpty()) counters.expired(CardinalityGuard.Kind.SERIES, expired.series().size());
+        if (!expired.services().isEmpty()) counters.expired(CardinalityGuard.Kind.SERVICE, expired.services().size());
+        for (CardinalityGuard.Kind kind : CardinalityGuard.Kind.values()) counters.tracked(kind, cardinality.tracked(kind));
+        OverflowStatus overflow = cardinality.overflowToPublish(now);
+        if (overflow != null) output.status(OverflowStatus.key(overflow.task()), overflow, now);
     }
 
     private void judge(String targetId, Target target, long windowEnd, long now, Map<String, WindowData> cache) {

@@ -22,6 +22,15 @@ public interface SliceData {
     /** The requirement's data in {@code [from, to)}. */
     WindowData window(String requirement, long from, long to);
 
-    /** Drops slices older than {@code cutoff} (event time) and series untouched since {@code seriesCutoffWall}. */
-    void purge(long cutoff, long seriesCutoffWall);
+    /**
+     * Drops the slices older than {@code cutoff} (event time), at a cost in proportion to what it drops (this runs
+     * every slice), not to what is stored.
+     */
+    void purge(long cutoff);
+
+    /** Drops every slice of a requirement the task no longer keeps (its place in the cardinality cap expired). */
+    void forget(String requirement);
+
+    /** Drops what is kept of a series beyond its slices (a cumulative series' last point): the series expired. */
+    void forgetSeries(SeriesRef series);
 }

@@ -40,6 +40,17 @@ public final class UnattributedCounts {
         return before == null;
     }
 
+    /** Forgets a service (its place in the cardinality cap expired): its counts start over if it comes back. */
+    public void remove(String service) {
+        if (counts.remove(service) != null) store.delete(service);
+        changed.remove(service);
+    }
+
+    /** Every service counted, with its counts. */
+    public Map<String, UnattributedStatus> all() {
+        return java.util.Collections.unmodifiableMap(counts);
+    }
+
     /** The counts changed since the last call, in the order they first changed. */
     public List<UnattributedStatus> drainChanged() {
         List<UnattributedStatus> out = new ArrayList<>(changed.size());

@@ -1,5 +1,6 @@
 package io.homeostat.topology;
 
+import io.homeostat.evaluate.CardinalityLimits;
 import io.homeostat.evaluate.RequirementEvent;
 import io.homeostat.model.UnattributedStatus;
 import io.homeostat.otlp.OtlpDecodeException;
@@ -7,8 +8,6 @@ import io.homeostat.otlp.OtlpDecoder;
 import io.homeostat.otlp.OtlpEncoding;
 import io.homeostat.issues.IssueExtractor;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
-import java.util.HashMap;
-import java.util.Map;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -29,9 +28,11 @@ final class DecodeLogsProcessor implements Processor<byte[], byte[], String, Dec
     private Sensor logsDecoded;
     private Sensor deadLettered;
     private IssueForwarder issues;
-    private final Map<String, Sensor> unattributedByService = new HashMap<>();
+    private final CardinalityLimits limits;
+    private UnattributedCounters unattributed;
 
-    DecodeLogsProcessor(boolean traceIssues) {
+    DecodeLogsProcessor(boolean traceIssues, CardinalityLimits limits) {
+        this.limits = limits;
         this.traceIssues = traceIssues;
     }
 
@@ -39,6 +40,8 @@ final class DecodeLogsProcessor implements Processor<byte[], byte[], String, Dec
     public void init(ProcessorContext<String, Decoded> context) {
         this.context = context;
         this.metrics = new TaskMetrics(context);
+        unattributed = new UnattributedCounters(metrics, "log-records-unattributed", "Log records with no requirement attribute, per service",
+                context.taskId().toString(), limits);
         logsDecoded = metrics.counter("log-records-decoded", "Log records decoded from OTLP log export requests");
         deadLettered = metrics.counter("log-records-dead-lettered", "Log records (Kafka records of otlp_logs) sent to the dead-letter topic");
         issues = new IssueForwarder(metrics, "logs");
@@ -64,7 +67,7 @@ final class DecodeLogsProcessor implements Processor<byte[], byte[], String, Dec
         long now = context.currentSystemTimeMs();
         Decoded.Builder out = new Decoded.Builder();
         batch.unattributedByService().forEach((service, count) -> {
-            unattributed(service).record(count);
+            unattributed.record(service, count, now);
             out.event(UnattributedStatus.key(service), new RequirementEvent.Unattributed(service, 0, 0, count, now));
         });
         issues.add(out, batch);
@@ -72,11 +75,6 @@ final class DecodeLogsProcessor implements Processor<byte[], byte[], String, Dec
         if (!decoded.isEmpty()) context.forward(new Record<>(null, decoded, record.timestamp(), new RecordHeaders()));
     }
 
-    /** Telemetry with no requirement is counted per service, never silently dropped from the counts. */
-    private Sensor unattributed(String service) {
-        return unattributedByService.computeIfAbsent(service, s -> metrics.counter("log-records-unattributed",
-                "Log records with no requirement attribute, per service", "service", s));
-    }
 
     @Override
     public void close() {

@@ -3,6 +3,7 @@ package io.homeostat.topology;
 import io.homeostat.aggregate.UnusableTelemetryException;
 import io.homeostat.aggregate.MetricBatchAggregator;
 import io.homeostat.aggregate.Rejections;
+import io.homeostat.evaluate.CardinalityLimits;
 import io.homeostat.evaluate.RequirementEvent;
 import io.homeostat.model.Timestamps;
 import io.homeostat.model.UnattributedStatus;
@@ -10,7 +11,6 @@ import io.homeostat.otlp.OtlpDecodeException;
 import io.homeostat.otlp.OtlpDecoder;
 import io.homeostat.otlp.OtlpEncoding;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
-import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.metrics.Sensor;
@@ -36,9 +36,11 @@ final class DecodeMetricsProcessor implements Processor<byte[], byte[], String, 
     private Sensor partialsForwarded;
     private Sensor deadLettered;
     private Sensor pointsRejected;
-    private final Map<String, Sensor> unattributedByService = new HashMap<>();
+    private final CardinalityLimits limits;
+    private UnattributedCounters unattributed;
 
-    DecodeMetricsProcessor(long sliceMs, long maxFutureMs) {
+    DecodeMetricsProcessor(long sliceMs, long maxFutureMs, CardinalityLimits limits) {
+        this.limits = limits;
         this.sliceMs = sliceMs;
         this.maxFutureMs = maxFutureMs;
     }
@@ -47,6 +49,8 @@ final class DecodeMetricsProcessor implements Processor<byte[], byte[], String, 
     public void init(ProcessorContext<String, Decoded> context) {
         this.context = context;
         this.metrics = new TaskMetrics(context);
+        unattributed = new UnattributedCounters(metrics, "data-points-unattributed", "Metric data points with no requirement attribute, per service",
+                context.taskId().toString(), limits);
         pointsDecoded = metrics.counter("data-points-decoded", "Metric data points decoded from OTLP metrics export requests");
         partialsForwarded = metrics.counter("metric-partials-forwarded",
                 "Metric partials (per requirement, series and slice of a request) sent to the requirement tasks");
@@ -92,7 +96,7 @@ final class DecodeMetricsProcessor implements Processor<byte[], byte[], String, 
         pointsDecoded.record(result.points());
         Decoded.Builder out = new Decoded.Builder();
         for (Map.Entry<String, Long> e : result.unattributedByService().entrySet()) {
-            unattributed(e.getKey()).record(e.getValue());
+            unattributed.record(e.getKey(), e.getValue(), now);
             out.event(UnattributedStatus.key(e.getKey()), new RequirementEvent.Unattributed(e.getKey(), 0, e.getValue(), 0, now));
         }
         for (MetricBatchAggregator.Keyed keyed : result.partials()) {
@@ -112,10 +116,6 @@ final class DecodeMetricsProcessor implements Processor<byte[], byte[], String, 
         return context.recordMetadata().map(m -> m.topic() + "-" + m.partition() + "@" + m.offset()).orElse("?");
     }
 
-    private Sensor unattributed(String service) {
-        return unattributedByService.computeIfAbsent(service, s -> metrics.counter("data-points-unattributed",
-                "Metric data points with no requirement attribute, per service", "service", s));
-    }
 
     @Override
     public void close() {

@@ -4,6 +4,7 @@ import io.homeostat.aggregate.SpanFolder;
 import io.homeostat.aggregate.SpanJournal;
 import io.homeostat.aggregate.SpanSliceBuffer;
 import io.homeostat.aggregate.UnusableTelemetryException;
+import io.homeostat.evaluate.CardinalityLimits;
 import io.homeostat.evaluate.RequirementEvent;
 import io.homeostat.model.Timestamps;
 import io.homeostat.model.UnattributedStatus;
@@ -17,7 +18,6 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -65,7 +65,8 @@ final class DecodeSpansProcessor implements Processor<byte[], byte[], String, De
     private Sensor deadLettered;
     private Sensor spansRejected;
     private IssueForwarder issues;
-    private final Map<String, Sensor> unattributedByService = new HashMap<>();
+    private final CardinalityLimits limits;
+    private UnattributedCounters unattributed;
     private final SpanScanner scanner = new SpanScanner();
     private final SpanSummaries spans = new SpanSummaries();
     private final SpanSliceBuffer buffer = new SpanSliceBuffer();
@@ -74,6 +75,11 @@ final class DecodeSpansProcessor implements Processor<byte[], byte[], String, De
     private final List<Bytes> journalKeys = new ArrayList<>();
 
     DecodeSpansProcessor(long sliceMs, long maxFutureMs, boolean traceIssues) {
+        this(sliceMs, maxFutureMs, traceIssues, CardinalityLimits.defaults());
+    }
+
+    DecodeSpansProcessor(long sliceMs, long maxFutureMs, boolean traceIssues, CardinalityLimits limits) {
+        this.limits = limits;
         this.maxFutureMs = maxFutureMs;
         this.traceIssues = traceIssues;
         // Partials wait at most this long: a small part of a slice (verdicts are per slice), long enough that a
@@ -90,6 +96,8 @@ final class DecodeSpansProcessor implements Processor<byte[], byte[], String, De
     public void init(ProcessorContext<String, Decoded> context) {
         this.context = context;
         this.metrics = new TaskMetrics(context);
+        unattributed = new UnattributedCounters(metrics, "spans-unattributed", "Spans with no requirement attribute, per service",
+                context.taskId().toString(), limits);
         spansDecoded = metrics.counter("spans-decoded", "Spans decoded from OTLP trace export requests");
         partialsForwarded = metrics.counter("span-partials-forwarded",
                 "Partial aggregates (one per requirement and slice, per flush of a decode task) sent to the requirement tasks");
@@ -134,7 +142,7 @@ final class DecodeSpansProcessor implements Processor<byte[], byte[], String, De
                     + "); is the sender's clock wrong? (--max-future)", FutureTimestampException.class);
             return;
         }
-        Map<String, Long> unattributed = folder.fold(spans, record.timestamp());
+        Map<String, Long> untagged = folder.fold(spans, record.timestamp());
         int rejected = folder.rejected();
         if (rejected > 0) {
             spansRejected.record(rejected);
@@ -156,8 +164,8 @@ final class DecodeSpansProcessor implements Processor<byte[], byte[], String, De
             journalKeys.add(key);
         }
         Decoded.Builder out = new Decoded.Builder();
-        for (Map.Entry<String, Long> e : unattributed.entrySet()) {
-            unattributed(e.getKey()).record(e.getValue());
+        for (Map.Entry<String, Long> e : untagged.entrySet()) {
+            unattributed.record(e.getKey(), e.getValue(), now);
             out.event(UnattributedStatus.key(e.getKey()), new RequirementEvent.Unattributed(e.getKey(), e.getValue(), 0, 0, now));
         }
         if (traceIssues && spans.fullSpanCount() > 0) {
@@ -206,11 +214,6 @@ final class DecodeSpansProcessor implements Processor<byte[], byte[], String, De
         context.forward(DeadLetterRecords.of(context, record, reason, errorClass));
     }
 
-    /** Telemetry with no requirement is counted per service, never silently dropped from the counts. */
-    private Sensor unattributed(String service) {
-        return unattributedByService.computeIfAbsent(service,
-                s -> metrics.counter("spans-unattributed", "Spans with no requirement attribute, per service", "service", s));
-    }
 
     @Override
     public void close() {

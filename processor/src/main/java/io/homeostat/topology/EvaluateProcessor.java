@@ -1,16 +1,23 @@
 package io.homeostat.topology;
 
+import io.homeostat.evaluate.CardinalityGuard;
+import io.homeostat.evaluate.CardinalityLimits;
 import io.homeostat.evaluate.Episode;
 import io.homeostat.evaluate.Episodes;
 import io.homeostat.evaluate.RequirementEvaluation;
 import io.homeostat.evaluate.RequirementEvent;
+import io.homeostat.evaluate.SeriesRef;
 import io.homeostat.evaluate.StateCodec;
 import io.homeostat.evaluate.StateWriter;
 import io.homeostat.evaluate.TargetActivity;
 import io.homeostat.evaluate.TargetRegistry;
 import io.homeostat.evaluate.UnattributedCounts;
 import io.homeostat.model.Alert;
+import io.homeostat.model.Timestamps;
+import io.homeostat.model.UnattributedStatus;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import org.apache.kafka.common.metrics.Sensor;
@@ -51,6 +58,7 @@ final class EvaluateProcessor implements Processor<String, RequirementEvent, Str
     private final long statusIntervalMs;
     private final boolean requireReqTags;
     private final boolean alertOnDeviation;
+    private final CardinalityLimits limits;
     private ProcessorContext<String, Object> context;
     private RequirementEvaluation evaluation;
     private TaskMetrics metrics;
@@ -59,6 +67,12 @@ final class EvaluateProcessor implements Processor<String, RequirementEvent, Str
     private long emitted;
 
     EvaluateProcessor(long sliceMs, long graceMs, long statusIntervalMs, boolean requireReqTags, boolean alertOnDeviation) {
+        this(sliceMs, graceMs, statusIntervalMs, requireReqTags, alertOnDeviation, CardinalityLimits.defaults());
+    }
+
+    EvaluateProcessor(long sliceMs, long graceMs, long statusIntervalMs, boolean requireReqTags, boolean alertOnDeviation,
+                      CardinalityLimits limits) {
+        this.limits = limits;
         this.sliceMs = sliceMs;
         this.graceMs = graceMs;
         this.statusIntervalMs = statusIntervalMs;
@@ -103,6 +117,20 @@ final class EvaluateProcessor implements Processor<String, RequirementEvent, Str
         RequirementWindows slices = new RequirementWindows(sliceMs, context.getStateStore(RequirementWindows.SPAN_SLICES_STORE),
                 context.getStateStore(RequirementWindows.METRIC_SLICES_STORE),
                 context.getStateStore(RequirementWindows.SERIES_STORE), unreadable);
+        CardinalityGuard cardinality = cardinality(slices, targets, unattributed, context.currentSystemTimeMs());
+        Map<CardinalityGuard.Kind, Sensor> refused = new EnumMap<>(CardinalityGuard.Kind.class);
+        Map<CardinalityGuard.Kind, Sensor> expired = new EnumMap<>(CardinalityGuard.Kind.class);
+        Map<CardinalityGuard.Kind, Sensor> tracked = new EnumMap<>(CardinalityGuard.Kind.class);
+        for (CardinalityGuard.Kind kind : CardinalityGuard.Kind.values()) {
+            String name = kind.metricName;
+            refused.put(kind, metrics.counter(name + "-refused", "Spans, data points or log records of " + name
+                    + " beyond the cardinality cap: counted, not kept (the task's overflow/<task> status)"));
+            tracked.put(kind, metrics.gauge(name + "-tracked", "Distinct " + name + " the task keeps now"));
+            if (kind != CardinalityGuard.Kind.TARGET_SERIES) {
+                expired.put(kind, metrics.counter(name + "-expired", "Distinct " + name
+                        + " forgotten after the idle expiry (their places in the cap freed)"));
+            }
+        }
         RequirementEvaluation.Counters counters = new RequirementEvaluation.Counters() {
             @Override
             public void lateEvents(long events) {
@@ -118,9 +146,25 @@ final class EvaluateProcessor implements Processor<String, RequirementEvent, Str
             public void cumulativePointsIgnored(long points) {
                 ignoredPoints.record(points);
             }
+
+            @Override
+            public void refused(CardinalityGuard.Kind kind, long items) {
+                refused.get(kind).record(items);
+            }
+
+            @Override
+            public void expired(CardinalityGuard.Kind kind, long values) {
+                Sensor sensor = expired.get(kind);
+                if (sensor != null) sensor.record(values);
+            }
+
+            @Override
+            public void tracked(CardinalityGuard.Kind kind, long values) {
+                tracked.get(kind).record(values);
+            }
         };
         evaluation = new RequirementEvaluation(sliceMs, graceMs, statusIntervalMs, requireReqTags,
-                new RequirementEvaluation.State(slices, targets, episodes, activity, unattributed),
+                new RequirementEvaluation.State(slices, targets, episodes, activity, unattributed, cardinality),
                 new RequirementEvaluation.Output() {
                     @Override
                     public void alert(Alert alert, long now) {
@@ -136,6 +180,35 @@ final class EvaluateProcessor implements Processor<String, RequirementEvent, Str
             LOG.info("Task {}: {} targets active: {}", context.taskId(), targets.all().size(), targets.all().keySet());
         }
         context.schedule(Duration.ofMillis(sliceMs), PunctuationType.WALL_CLOCK_TIME, this::evaluate);
+    }
+
+    /** The task's caps, starting from what its stores hold (admitted even beyond the caps: it is there already). */
+    private CardinalityGuard cardinality(RequirementWindows slices, TargetRegistry targets, UnattributedCounts unattributed,
+                                         long now) {
+        CardinalityGuard guard = new CardinalityGuard(context.taskId().toString(), limits, statusIntervalMs);
+        RequirementWindows.Restored restored = slices.restore(now);
+        for (String requirement : restored.requirements()) {
+            if (!targets.hasRequirement(requirement)) guard.restoreRequirement(requirement, now);
+        }
+        restored.series().entrySet().stream().sorted(Map.Entry.comparingByValue()).forEach(e -> guard.restoreSeries(
+                e.getKey(), targets.hasRequirement(e.getKey().requirement()), e.getValue()));
+        unattributed.all().values().stream()
+                .sorted(java.util.Comparator.comparingLong((UnattributedStatus s) -> lastSeen(s, now)))
+                .forEach(s -> guard.restoreService(s.service(), Math.min(now, lastSeen(s, now))));
+        if (restored.requirements().size() > limits.maxRequirements()) {
+            LOG.warn("Task {}: its state holds {} requirements, more than --max-requirements {}: they are kept until they "
+                    + "expire; new ones are refused until then", context.taskId(), restored.requirements().size(),
+                    limits.maxRequirements());
+        }
+        return guard;
+    }
+
+    private static long lastSeen(UnattributedStatus status, long now) {
+        try {
+            return Timestamps.parse(status.lastSeen());
+        } catch (RuntimeException e) {
+            return now; // not a time (an old or damaged value): the service's idle time starts now
+        }
     }
 
     @Override

@@ -61,12 +61,13 @@ public final class HomeostatTopology {
 
         // 1. Decode: one processor per input topic.
         KStream<String, Decoded> spans = builder.stream(topics.spans(), bytes("otlp-spans"))
-                .process(() -> new DecodeSpansProcessor(sliceMs, maxFutureMs, runtime.feedbackLoopEnabled()),
+                .process(() -> new DecodeSpansProcessor(sliceMs, maxFutureMs, runtime.feedbackLoopEnabled(),
+                                settings.cardinality()),
                         Named.as("decode-spans"), DecodeSpansProcessor.JOURNAL_STORE);
         KStream<String, Decoded> metrics = builder.stream(topics.metrics(), bytes("otlp-metrics"))
-                .process(() -> new DecodeMetricsProcessor(sliceMs, maxFutureMs), Named.as("decode-metrics"));
+                .process(() -> new DecodeMetricsProcessor(sliceMs, maxFutureMs, settings.cardinality()), Named.as("decode-metrics"));
         KStream<String, Decoded> logs = builder.stream(topics.logs(), bytes("otlp-logs"))
-                .process(() -> new DecodeLogsProcessor(runtime.feedbackLoopEnabled()), Named.as("decode-logs"));
+                .process(() -> new DecodeLogsProcessor(runtime.feedbackLoopEnabled(), settings.cardinality()), Named.as("decode-logs"));
         KStream<String, Decoded> targets = builder.stream(topics.targets(), bytes("targets"))
                 .process(RouteTargetsProcessor::new, Named.as("route-targets"), RouteTargetsProcessor.ROUTES_STORE);
         KStream<String, Decoded> decoded = spans.merge(metrics, Named.as("telemetry"))
@@ -85,7 +86,8 @@ public final class HomeostatTopology {
 
         // 3. Evaluate: the requirement's slices against its targets; the production issues' state.
         requirementEvents.process(() -> new EvaluateProcessor(sliceMs, settings.graceMs(),
-                        settings.statusInterval().toMillis(), runtime.requireReqTags(), runtime.alertOnDeviation()),
+                        settings.statusInterval().toMillis(), runtime.requireReqTags(), runtime.alertOnDeviation(),
+                        settings.cardinality()),
                 Named.as(EvaluateProcessor.NAME), EvaluateProcessor.STORES);
         // Implements: REQ-RUNTIME-003 (production issues and their feedback intents)
         issueOccurrences.process(() -> new TrackIssuesProcessor(runtime), Named.as(TrackIssuesProcessor.NAME),

@@ -9,6 +9,7 @@ import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.metrics.stats.CumulativeSum;
 import org.apache.kafka.common.metrics.stats.Rate;
+import org.apache.kafka.common.metrics.stats.Value;
 import org.apache.kafka.common.metrics.stats.WindowedSum;
 import org.apache.kafka.streams.processor.api.ProcessingContext;
 
@@ -41,11 +42,30 @@ final class TaskMetrics implements AutoCloseable {
         return register(name, description, Map.of(dimension, value));
     }
 
-    private Sensor register(String name, String description, Map<String, String> extraTags) {
+    /** A gauge: {@code <name>} holds the last value recorded. */
+    Sensor gauge(String name, String description) {
+        Sensor sensor = context.metrics().addSensor(SCOPE + "." + Thread.currentThread().getName() + "." + context.taskId()
+                + "." + name, Sensor.RecordingLevel.INFO);
+        sensor.add(new MetricName(name, HomeostatTopology.METRICS_GROUP, description, tags(Map.of())), new Value());
+        sensors.add(sensor);
+        return sensor;
+    }
+
+    /** Unregisters a sensor of this task (a per-service counter whose service expired). */
+    void remove(Sensor sensor) {
+        if (sensors.remove(sensor)) context.metrics().removeSensor(sensor);
+    }
+
+    private Map<String, String> tags(Map<String, String> extraTags) {
         Map<String, String> tags = new LinkedHashMap<>();
         tags.put("thread-id", Thread.currentThread().getName());
         tags.put("task-id", context.taskId().toString());
         tags.putAll(extraTags);
+        return tags;
+    }
+
+    private Sensor register(String name, String description, Map<String, String> extraTags) {
+        Map<String, String> tags = tags(extraTags);
         Sensor sensor = context.metrics().addSensor(SCOPE + "." + String.join(".", tags.values()) + "." + name,
                 Sensor.RecordingLevel.INFO);
         sensor.add(new MetricName(name + "-total", HomeostatTopology.METRICS_GROUP, description, tags), new CumulativeSum());

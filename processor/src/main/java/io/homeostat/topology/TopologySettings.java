@@ -1,5 +1,6 @@
 package io.homeostat.topology;
 
+import io.homeostat.evaluate.CardinalityLimits;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -13,9 +14,10 @@ import java.util.Objects;
  *                       rejected to the dead-letter topic (a clock that far off would close every slice)
  * @param statusInterval how often an unchanged target's status is published again
  * @param runtime        the seed's runtime switches (alerts, intents, feedback loop) and the issue clock
+ * @param cardinality    how many distinct requirements, series and services a task keeps, and for how long idle
  */
 public record TopologySettings(Topics topics, Duration slice, Duration grace, Duration maxFuture,
-                               Duration statusInterval, RuntimeSettings runtime) {
+                               Duration statusInterval, RuntimeSettings runtime, CardinalityLimits cardinality) {
     public static final Duration DEFAULT_SLICE = Duration.ofSeconds(5);
     public static final Duration DEFAULT_GRACE = Duration.ofSeconds(5);
     public static final Duration DEFAULT_MAX_FUTURE = Duration.ofMinutes(5);
@@ -24,10 +26,17 @@ public record TopologySettings(Topics topics, Duration slice, Duration grace, Du
     public TopologySettings {
         Objects.requireNonNull(topics, "topics");
         Objects.requireNonNull(runtime, "runtime");
+        Objects.requireNonNull(cardinality, "cardinality");
         if (slice.toMillis() < 100) throw new IllegalArgumentException("slice must be at least 100ms, was " + slice);
         if (grace.isNegative()) throw new IllegalArgumentException("grace must not be negative, was " + grace);
         if (maxFuture.isNegative()) throw new IllegalArgumentException("max future must not be negative, was " + maxFuture);
         if (statusInterval.isNegative()) throw new IllegalArgumentException("status interval must not be negative");
+    }
+
+    /** The default cardinality limits. */
+    public TopologySettings(Topics topics, Duration slice, Duration grace, Duration maxFuture, Duration statusInterval,
+                            RuntimeSettings runtime) {
+        this(topics, slice, grace, maxFuture, statusInterval, runtime, CardinalityLimits.defaults());
     }
 
     /** The defaults for everything but topics and the time grid. */
@@ -40,11 +49,15 @@ public record TopologySettings(Topics topics, Duration slice, Duration grace, Du
     }
 
     public TopologySettings withRuntime(RuntimeSettings newRuntime) {
-        return new TopologySettings(topics, slice, grace, maxFuture, statusInterval, newRuntime);
+        return new TopologySettings(topics, slice, grace, maxFuture, statusInterval, newRuntime, cardinality);
     }
 
     public TopologySettings withStatusInterval(Duration interval) {
-        return new TopologySettings(topics, slice, grace, maxFuture, interval, runtime);
+        return new TopologySettings(topics, slice, grace, maxFuture, interval, runtime, cardinality);
+    }
+
+    public TopologySettings withCardinality(CardinalityLimits limits) {
+        return new TopologySettings(topics, slice, grace, maxFuture, statusInterval, runtime, limits);
     }
 
     public long sliceMs() {

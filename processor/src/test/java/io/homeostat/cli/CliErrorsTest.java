@@ -209,6 +209,10 @@ class CliErrorsTest {
         assertThat(threads.exitCode()).isEqualTo(2);
         assertThat(threads.line()).startsWith("homeostat run: --threads must be at least 1, was 0");
 
+        Run cap = homeostat("run", "--max-requirements", "0");
+        assertThat(cap.exitCode()).isEqualTo(2);
+        assertThat(cap.line()).startsWith("homeostat run: --max-requirements must be at least 1, was 0");
+
         Run partitions = homeostat("topics", "create", "--partitions", "0");
         assertThat(partitions.exitCode()).isEqualTo(2);
         assertThat(partitions.line()).startsWith("homeostat topics create: --partitions must be at least 1, was 0");

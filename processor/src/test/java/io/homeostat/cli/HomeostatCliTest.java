@@ -141,4 +141,15 @@ class HomeostatCliTest {
                 .runtimeOptions.settings();
         assertThat(flagWins.feedbackLoopEnabled()).isTrue();
     }
+
+    @Test
+    void cardinalityCapsHaveDefaultsAndComeFromFlagsOrTheEnvironment() {
+        var defaults = parseRun(Map.of(), "run").cardinalityOptions.limits();
+        assertThat(defaults).isEqualTo(io.homeostat.evaluate.CardinalityLimits.defaults());
+        assertThat(defaults.maxRequirements()).isEqualTo(10_000);
+        assertThat(defaults.idleExpiry()).isEqualTo(Duration.ofHours(1));
+        var flags = parseRun(Map.of("HOMEOSTAT_MAX_SERIES", "500", "HOMEOSTAT_MAX_REQUIREMENTS", "7"), "run",
+                "--max-requirements", "2000", "--max-services", "50", "--idle-expiry", "15m").cardinalityOptions.limits();
+        assertThat(flags).isEqualTo(new io.homeostat.evaluate.CardinalityLimits(2000, 500, 50, Duration.ofMinutes(15)));
+    }
 }

@@ -239,7 +239,7 @@ class EvaluationPartsTest {
     }
 
     /** Span slices in a sorted map (no metrics). */
-    static final class SpanSlices implements SliceData {
+    static class SpanSlices implements SliceData {
         final java.util.TreeMap<String, java.util.TreeMap<Long, io.homeostat.aggregate.SpanAggregate>> slices =
                 new java.util.TreeMap<>();
 
@@ -285,8 +285,16 @@ class EvaluationPartsTest {
         }
 
         @Override
-        public void purge(long cutoff, long seriesCutoffWall) {
+        public void purge(long cutoff) {
             slices.values().forEach(bySlice -> bySlice.headMap(cutoff).clear());
         }
+
+        @Override
+        public void forget(String requirement) {
+            slices.remove(requirement);
+        }
+
+        @Override
+        public void forgetSeries(SeriesRef series) {}
     }
 }

@@ -42,13 +42,7 @@ class EvaluateProcessorTest {
         for (String name : new String[] {EvaluateProcessor.TARGET_STATE_STORE, EvaluateProcessor.UNATTRIBUTED_STORE}) {
             stringStore(name);
         }
-        for (String name : new String[] {RequirementWindows.SPAN_SLICES_STORE, RequirementWindows.METRIC_SLICES_STORE,
-                RequirementWindows.SERIES_STORE}) {
-            KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]> store = Stores.keyValueStoreBuilder(
-                    Stores.inMemoryKeyValueStore(name), Serdes.Bytes(), Serdes.ByteArray()).withLoggingDisabled().build();
-            store.init(context.getStateStoreContext(), store);
-            context.addStateStore(store);
-        }
+        sliceStores();
         EvaluateProcessor processor = new EvaluateProcessor(SLICE, SLICE, 30_000, false, true);
         context.setCurrentSystemTimeMs(T0);
         processor.init(context);
@@ -73,6 +67,60 @@ class EvaluateProcessorTest {
             assertThat(alert.alertId()).isEqualTo(fingerprint + "-0");
         });
         assertThat(episodes.get(TARGET_ID)).as("the unreadable value is gone from the store").isNull();
+    }
+
+    @Test
+    void aRestartedTaskStartsItsCapsFromWhatItsStoresHold() throws Exception {
+        for (String name : new String[] {EvaluateProcessor.TARGETS_STORE, EvaluateProcessor.EPISODES_STORE,
+            EvaluateProcessor.TARGET_STATE_STORE, EvaluateProcessor.UNATTRIBUTED_STORE}) {
+            stringStore(name);
+        }
+        KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]> spans = sliceStores();
+        // Slices of three requirements without a target, left by the task's previous run; the cap is now two.
+        for (String requirement : List.of("user-1", "user-2", "user-3")) {
+            spans.put(SliceStoreKeys.key(requirement, T0), io.homeostat.aggregate.SpanAggregateCodec.encode(healthy(1)));
+        }
+        EvaluateProcessor processor = new EvaluateProcessor(SLICE, SLICE, 30_000, false, true,
+                new io.homeostat.evaluate.CardinalityLimits(2, 10, 10, java.time.Duration.ofMinutes(1)));
+        context.setCurrentSystemTimeMs(T0);
+        processor.init(context);
+        processor.process(new Record<>("user-4", new RequirementEvent.SlicePartial(T0, healthy(5)), T0));
+        processor.process(new Record<>("user-1", new RequirementEvent.SlicePartial(T0 + SLICE, healthy(2)), T0));
+        assertThat(counter("requirements-refused-total")).as("the stored ones fill the cap: a new one is refused")
+                .isEqualTo(5.0);
+        assertThat(spans.get(SliceStoreKeys.key("user-1", T0 + SLICE))).as("a stored one is still kept").isNotNull();
+
+        // A minute later, the idle ones expire with their slices, and the cap has room again.
+        long later = T0 + 61_000;
+        context.setCurrentSystemTimeMs(later);
+        context.scheduledPunctuators().get(0).getPunctuator().punctuate(later);
+        assertThat(spans.get(SliceStoreKeys.key("user-3", T0))).isNull();
+        assertThat(counter("requirements-expired-total")).isEqualTo(3.0);
+        processor.process(new Record<>("user-4", new RequirementEvent.SlicePartial(later, healthy(5)), later));
+        assertThat(spans.get(SliceStoreKeys.key("user-4", later))).isNotNull();
+        processor.close();
+    }
+
+    private double counter(String metric) {
+        double total = 0;
+        for (var e : context.metrics().metrics().entrySet()) {
+            if (e.getKey().name().equals(metric)) total += ((Number) e.getValue().metricValue()).doubleValue();
+        }
+        return total;
+    }
+
+    /** The three slice stores, in memory; returns the span slices. */
+    private KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]> sliceStores() {
+        KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]> spans = null;
+        for (String name : new String[] {RequirementWindows.SPAN_SLICES_STORE, RequirementWindows.METRIC_SLICES_STORE,
+            RequirementWindows.SERIES_STORE}) {
+            KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]> store = Stores.keyValueStoreBuilder(
+                    Stores.inMemoryKeyValueStore(name), Serdes.Bytes(), Serdes.ByteArray()).withLoggingDisabled().build();
+            store.init(context.getStateStoreContext(), store);
+            context.addStateStore(store);
+            if (name.equals(RequirementWindows.SPAN_SLICES_STORE)) spans = store;
+        }
+        return spans;
     }
 
     private KeyValueStore<String, byte[]> stringStore(String name) {

@@ -74,6 +74,15 @@ final class TopologyHarness implements AutoCloseable {
     }
 
     TopologyHarness(Path stateDir, Instant start, RuntimeSettings runtime, Duration statusInterval) {
+        this(stateDir, start, runtime, statusInterval, io.homeostat.evaluate.CardinalityLimits.defaults());
+    }
+
+    TopologyHarness(Path stateDir, io.homeostat.evaluate.CardinalityLimits cardinality) {
+        this(stateDir, T0, RUNTIME, Duration.ofSeconds(1), cardinality);
+    }
+
+    TopologyHarness(Path stateDir, Instant start, RuntimeSettings runtime, Duration statusInterval,
+                    io.homeostat.evaluate.CardinalityLimits cardinality) {
         this.now = start;
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "homeostat-test");
@@ -83,7 +92,7 @@ final class TopologyHarness implements AutoCloseable {
         // As the processor runs: a record whose processing throws is dead-lettered, not fatal.
         props.putAll(DeadLetterHandler.streamsConfig(TOPICS.deadLetters(), new FailureCounters()));
         TopologySettings settings = new TopologySettings(TOPICS, Duration.ofSeconds(1), Duration.ofSeconds(1),
-                TopologySettings.DEFAULT_MAX_FUTURE, statusInterval, runtime);
+                TopologySettings.DEFAULT_MAX_FUTURE, statusInterval, runtime, cardinality);
         driver = new TopologyTestDriver(HomeostatTopology.build(settings), props, start);
         spans = driver.createInputTopic(TOPICS.spans(), new ByteArraySerializer(), new ByteArraySerializer());
         targets = driver.createInputTopic(TOPICS.targets(), new ByteArraySerializer(), new ByteArraySerializer());
