@@ -13,9 +13,11 @@ import java.util.Objects;
  *                       rejected to the dead-letter topic (a clock that far off would close every slice)
  * @param statusInterval how often an unchanged target's status is published again
  * @param runtime        the seed's runtime switches (alerts, intents, feedback loop) and the issue clock
+ * @param inputHealth    what the runner knows about reading each input partition (lag, fetch health), for the
+ *                       decode tasks' watermarks; {@link InputHealth#ASSUMED_READABLE} by default
  */
 public record TopologySettings(Topics topics, Duration slice, Duration grace, Duration maxFuture,
-                               Duration statusInterval, RuntimeSettings runtime) {
+                               Duration statusInterval, RuntimeSettings runtime, InputHealth inputHealth) {
     public static final Duration DEFAULT_SLICE = Duration.ofSeconds(5);
     public static final Duration DEFAULT_GRACE = Duration.ofSeconds(5);
     public static final Duration DEFAULT_MAX_FUTURE = Duration.ofMinutes(5);
@@ -24,10 +26,17 @@ public record TopologySettings(Topics topics, Duration slice, Duration grace, Du
     public TopologySettings {
         Objects.requireNonNull(topics, "topics");
         Objects.requireNonNull(runtime, "runtime");
+        Objects.requireNonNull(inputHealth, "inputHealth");
         if (slice.toMillis() < 100) throw new IllegalArgumentException("slice must be at least 100ms, was " + slice);
         if (grace.isNegative()) throw new IllegalArgumentException("grace must not be negative, was " + grace);
         if (maxFuture.isNegative()) throw new IllegalArgumentException("max future must not be negative, was " + maxFuture);
         if (statusInterval.isNegative()) throw new IllegalArgumentException("status interval must not be negative");
+    }
+
+    /** Input health assumed: every partition readable and read up to its end. */
+    public TopologySettings(Topics topics, Duration slice, Duration grace, Duration maxFuture, Duration statusInterval,
+                            RuntimeSettings runtime) {
+        this(topics, slice, grace, maxFuture, statusInterval, runtime, InputHealth.ASSUMED_READABLE);
     }
 
     /** The defaults for everything but topics and the time grid. */
@@ -40,11 +49,15 @@ public record TopologySettings(Topics topics, Duration slice, Duration grace, Du
     }
 
     public TopologySettings withRuntime(RuntimeSettings newRuntime) {
-        return new TopologySettings(topics, slice, grace, maxFuture, statusInterval, newRuntime);
+        return new TopologySettings(topics, slice, grace, maxFuture, statusInterval, newRuntime, inputHealth);
     }
 
     public TopologySettings withStatusInterval(Duration interval) {
-        return new TopologySettings(topics, slice, grace, maxFuture, interval, runtime);
+        return new TopologySettings(topics, slice, grace, maxFuture, interval, runtime, inputHealth);
+    }
+
+    public TopologySettings withInputHealth(InputHealth health) {
+        return new TopologySettings(topics, slice, grace, maxFuture, statusInterval, runtime, health);
     }
 
     public long sliceMs() {

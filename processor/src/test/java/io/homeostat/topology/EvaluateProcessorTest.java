@@ -39,7 +39,8 @@ class EvaluateProcessorTest {
         KeyValueStore<String, byte[]> episodes = stringStore(EvaluateProcessor.EPISODES_STORE);
         targets.put(TARGET_ID, StateCodec.encode(target));
         episodes.put(TARGET_ID, new byte[] {0x10, 0x0a, 0x03, 'f', 'p'}); // damaged: no checksum
-        for (String name : new String[] {EvaluateProcessor.TARGET_STATE_STORE, EvaluateProcessor.UNATTRIBUTED_STORE}) {
+        for (String name : new String[] {EvaluateProcessor.TARGET_STATE_STORE, EvaluateProcessor.UNATTRIBUTED_STORE,
+                EvaluateProcessor.CLOCK_STORE}) {
             stringStore(name);
         }
         for (String name : new String[] {RequirementWindows.SPAN_SLICES_STORE, RequirementWindows.METRIC_SLICES_STORE,
@@ -49,7 +50,8 @@ class EvaluateProcessorTest {
             store.init(context.getStateStoreContext(), store);
             context.addStateStore(store);
         }
-        EvaluateProcessor processor = new EvaluateProcessor(SLICE, SLICE, 30_000, false, true);
+        EvaluateProcessor processor = new EvaluateProcessor(SLICE, SLICE, 30_000, false, true,
+                java.util.Set.of("otlp_spans"));
         context.setCurrentSystemTimeMs(T0);
         processor.init(context);
         assertThat(unreadableCount(EvaluateProcessor.EPISODES_STORE)).isEqualTo(1.0);

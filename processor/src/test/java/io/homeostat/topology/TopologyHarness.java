@@ -74,6 +74,11 @@ final class TopologyHarness implements AutoCloseable {
     }
 
     TopologyHarness(Path stateDir, Instant start, RuntimeSettings runtime, Duration statusInterval) {
+        this(stateDir, start, runtime, statusInterval, InputHealth.ASSUMED_READABLE);
+    }
+
+    /** @param inputHealth what the runner would say about reading each input partition */
+    TopologyHarness(Path stateDir, Instant start, RuntimeSettings runtime, Duration statusInterval, InputHealth inputHealth) {
         this.now = start;
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "homeostat-test");
@@ -83,7 +88,7 @@ final class TopologyHarness implements AutoCloseable {
         // As the processor runs: a record whose processing throws is dead-lettered, not fatal.
         props.putAll(DeadLetterHandler.streamsConfig(TOPICS.deadLetters(), new FailureCounters()));
         TopologySettings settings = new TopologySettings(TOPICS, Duration.ofSeconds(1), Duration.ofSeconds(1),
-                TopologySettings.DEFAULT_MAX_FUTURE, statusInterval, runtime);
+                TopologySettings.DEFAULT_MAX_FUTURE, statusInterval, runtime, inputHealth);
         driver = new TopologyTestDriver(HomeostatTopology.build(settings), props, start);
         spans = driver.createInputTopic(TOPICS.spans(), new ByteArraySerializer(), new ByteArraySerializer());
         targets = driver.createInputTopic(TOPICS.targets(), new ByteArraySerializer(), new ByteArraySerializer());
