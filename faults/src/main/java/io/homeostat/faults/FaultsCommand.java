@@ -46,7 +46,7 @@ import picocli.CommandLine.Option;
                 "Full run (default, about 20 min): kill -9 of each instance at random moments, a SIGTERM rolling restart, "
                         + "kill -9 of the broker, an instance joining and one leaving, a restart with the state directory "
                         + "deleted, a SIGSTOP past the session timeout, and every instance down two minutes (a catch-up).",
-                "--quick (about 3 min): one kill -9, a broker kill -9 as an alert fires, a short catch-up."})
+                "--quick (about 4 min): one kill -9, a broker kill -9 as an alert fires, a 25 s catch-up."})
 public final class FaultsCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(FaultsCommand.class);
 
@@ -141,6 +141,7 @@ public final class FaultsCommand implements Callable<Integer> {
                                 + "(left out of the oracle)", truth.requests(), truth.spans(), traffic.failedRequests()));
                 LOG.info("Traffic ended; waiting for the processors to read it all and for issues to go quiet");
                 awaitCaughtUp(Duration.ofMinutes(5));
+                measureRecoveries();
                 // The last windows close on the wall clock once input is idle (grace + slice), issues after their quiet period.
                 Thread.sleep(Plan.GRACE_MS + 2 * Plan.SLICE_MS + 25_000);
             }
@@ -309,19 +310,38 @@ public final class FaultsCommand implements Callable<Integer> {
         for (Instance instance : running) instance.start();
         for (Instance instance : running) instance.awaitRunning(Duration.ofMinutes(3));
         long caughtUpAt = awaitCaughtUp(Duration.ofMinutes(5));
-        record(at, "every instance down " + downMs / 1000 + " s while traffic continues, then restarted (catch-up)", Set.of(),
-                caughtUpAt < 0 ? "not caught up within 5 min" : String.format("caught up %.1f s after the restart",
-                        (caughtUpAt - restartAt) / 1000.0));
+        record(at, restartAt, "every instance down " + downMs / 1000 + " s while traffic continues, then restarted (catch-up)",
+                Set.of(), caughtUpAt < 0 ? "not caught up within 5 min" : String.format(
+                        "backlog read %.1f s after the restart", (caughtUpAt - restartAt) / 1000.0));
     }
 
-    private void record(long at, String what, Set<TopicPartition> partitions, String note) throws InterruptedException {
+    /** A fault whose recovery is read off the progress samples at the end, so that measuring never delays the next fault. */
+    private record Injected(long at, long measureFrom, String what, Set<TopicPartition> partitions, String note) {}
+
+    private final List<Injected> injected = new ArrayList<>();
+
+    private void record(long at, String what, Set<TopicPartition> partitions, String note) {
+        record(at, at, what, partitions, note);
+    }
+
+    /** {@code measureFrom}: when recovery can start (the restart, for the catch-up), {@code at} otherwise. */
+    private void record(long at, long measureFrom, String what, Set<TopicPartition> partitions, String note) {
+        injected.add(new Injected(at, measureFrom, what, partitions, note));
+        LOG.info("Fault at {} s: {} ({})", (at - trafficStart) / 1000, what, note);
+    }
+
+    /** The recovery time of every fault (waiting up to two minutes for the last ones), into the report. */
+    private void measureRecoveries() throws InterruptedException {
         long deadline = System.currentTimeMillis() + 120_000;
-        long recovered;
-        while ((recovered = progress.recoveredAfter(at, partitions)) < 0 && System.currentTimeMillis() < deadline) {
-            Thread.sleep(500);
+        for (Injected f : injected) {
+            long recovered;
+            while ((recovered = progress.recoveredAfter(f.measureFrom(), f.partitions())) < 0
+                    && System.currentTimeMillis() < deadline) {
+                Thread.sleep(500);
+            }
+            double seconds = recovered < 0 ? -1 : (recovered + f.measureFrom() - f.at()) / 1000.0;
+            out.faults.add(new Report.Fault((f.at() - trafficStart) / 1000.0, f.what(), seconds, f.note()));
         }
-        out.faults.add(new Report.Fault((at - trafficStart) / 1000.0, what, recovered < 0 ? -1 : recovered / 1000.0, note));
-        LOG.info("Fault: {} (recovered after {} s)", what, recovered < 0 ? "-" : recovered / 1000.0);
     }
 
     private long awaitCaughtUp(Duration timeout) throws InterruptedException {

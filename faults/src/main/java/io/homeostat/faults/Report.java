@@ -28,7 +28,7 @@ final class Report {
                 .append(passed ? "PASS" : "FAIL").append("**\n\n`").append(command).append("`\n\n");
         for (String fact : facts) md.append("- ").append(fact).append('\n');
         md.append("\n**Faults injected** (times in seconds after traffic started; recovery: from the fault until every spans ")
-                .append("partition the failed instance owned, or every partition, committed again)\n\n")
+                .append("partition the failed instance owned, or every partition, committed again; a catch-up counts its downtime)\n\n")
                 .append("| at s | fault | recovered after s | note |\n|---:|---|---:|---|\n");
         for (Fault f : faults) {
             md.append(String.format(Locale.ROOT, "| %.1f | %s | %s | %s |%n", f.atSeconds(), f.what(),
