@@ -26,8 +26,14 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 final class Observed {
     static final ObjectMapper JSON = new ObjectMapper();
 
+    /** {@code events}: of the window {@code [windowStart, windowEnd)} the alert was published on, {@code -1} if absent. */
     record Alert(String alertId, String status, String kind, String targetId, long windowEnd, String resolvedReason,
-                 String severity) {}
+                 String severity, long windowStart, long events) {
+        Alert(String alertId, String status, String kind, String targetId, long windowEnd, String resolvedReason,
+              String severity) {
+            this(alertId, status, kind, targetId, windowEnd, resolvedReason, severity, windowEnd - Plan.WINDOW_MS, -1);
+        }
+    }
 
     record Status(String targetId, long windowStart, long windowEnd, long events, long lateEvents, String input) {}
 
@@ -49,7 +55,8 @@ final class Observed {
             if (a == null) continue;
             seen.alerts.add(new Alert(a.path("alert_id").asText(), a.path("status").asText(), a.path("kind").asText(),
                     a.path("target_id").asText(), time(a.path("window_end").asText()), text(a.get("resolved_reason")),
-                    text(a.get("severity"))));
+                    text(a.get("severity")), time(a.path("window_start").asText()),
+                    a.hasNonNull("events") ? a.get("events").asLong() : -1));
         }
         for (ConsumerRecord<byte[], byte[]> r : readAll(client, topics.status())) {
             JsonNode s = json(r.value());

@@ -44,7 +44,8 @@ final class Report {
         row(md, "duplicated alert records (one episode fired or resolved twice)", 0, v.duplicated.size(), v.duplicated.isEmpty());
         row(md, "alerts the oracle did not expect (flaps, healthy targets)", 0, v.unexpected.size(), v.unexpected.isEmpty());
         row(md, "resolves on another window or for another reason", 0, v.wrongResolve.size(), v.wrongResolve.isEmpty());
-        row(md, "status records whose window count differs from the oracle's (of " + v.statusRecordsChecked + " checked)",
+        row(md, "window counts on status and alert records that differ from the oracle's (of " + v.countsChecked + " checked, "
+                + v.statusRecordsChecked + " of them status records)",
                 0, v.statusMismatchCount, v.statusMismatchCount == 0 && v.statusRecordsChecked > 0);
         row(md, "late events (largest late_events on the status topic)", 0, v.maxLateEvents, v.maxLateEvents == 0);
         row(md, "issues with the oracle's final occurrences and users (of " + v.issuesExpected + ")", v.issuesExpected,

@@ -23,7 +23,9 @@ final class Verification {
     final List<String> duplicated = new ArrayList<>();
     final List<String> unexpected = new ArrayList<>();
     final List<String> wrongResolve = new ArrayList<>();
+    /** Window counts compared: of status records, and of all records (alerts too). */
     long statusRecordsChecked;
+    long countsChecked;
     final List<String> statusMismatches = new ArrayList<>();
     long statusMismatchCount;
     long maxLateEvents;
@@ -91,21 +93,32 @@ final class Verification {
         }
     }
 
+    /** A window count published on a status or alert record against the oracle's. */
+    private void checkCount(Oracle oracle, String what, String targetId, long windowStart, long windowEnd, long events) {
+        if (windowEnd > oracle.lastWindowEnd() || windowEnd < oracle.firstWindowEnd()) return;
+        countsChecked++;
+        if (what.equals("status")) statusRecordsChecked++;
+        String requirement = targetId.substring(0, targetId.indexOf('/'));
+        long expectedEvents = oracle.events(requirement, windowStart, windowEnd);
+        if (expectedEvents != events) {
+            statusMismatchCount++;
+            if (statusMismatches.size() < SHOWN) {
+                statusMismatches.add(what + " " + targetId + " [" + Report.time(windowStart) + ", " + Report.time(windowEnd)
+                        + "): " + events + " events, expected " + expectedEvents);
+            }
+        }
+    }
+
     private void checkStatuses(Oracle oracle, Observed seen) {
+        for (Observed.Alert a : seen.alerts) {
+            if (a.kind().equals(Oracle.DEVIATION) && a.events() >= 0) {
+                checkCount(oracle, a.status() + " alert", a.targetId(), a.windowStart(), a.windowEnd(), a.events());
+            }
+        }
         for (Observed.Status s : seen.statuses) {
             maxLateEvents = Math.max(maxLateEvents, s.lateEvents());
             inputStates.merge(s.input(), 1L, Long::sum);
-            if (s.windowEnd() > oracle.lastWindowEnd() || s.windowEnd() < oracle.firstWindowEnd()) continue;
-            statusRecordsChecked++;
-            String requirement = s.targetId().substring(0, s.targetId().indexOf('/'));
-            long expectedEvents = oracle.events(requirement, s.windowStart(), s.windowEnd());
-            if (expectedEvents != s.events()) {
-                statusMismatchCount++;
-                if (statusMismatches.size() < SHOWN) {
-                    statusMismatches.add(s.targetId() + " [" + Report.time(s.windowStart()) + ", " + Report.time(s.windowEnd())
-                            + "): " + s.events() + " events, expected " + expectedEvents);
-                }
-            }
+            checkCount(oracle, "status", s.targetId(), s.windowStart(), s.windowEnd(), s.events());
         }
     }
 

@@ -30,7 +30,9 @@ class VerificationTest {
         int n = 0;
         for (Oracle.Episode e : oracle.episodes()) {
             String id = "fp" + n++ + "-" + e.firedWindowEnd();
-            seen.alerts.add(new Observed.Alert(id, "firing", e.kind(), e.targetId(), e.firedWindowEnd(), null, "critical"));
+            seen.alerts.add(new Observed.Alert(id, "firing", e.kind(), e.targetId(), e.firedWindowEnd(), null, "critical",
+                    e.firedWindowEnd() - Plan.WINDOW_MS, oracle.events(e.requirement(), e.firedWindowEnd() - Plan.WINDOW_MS,
+                    e.firedWindowEnd())));
             if (e.resolvedWindowEnd() >= 0) {
                 seen.alerts.add(new Observed.Alert(id, "resolved", e.kind(), e.targetId(), e.resolvedWindowEnd(),
                         e.resolvedReason(), "critical"));
@@ -62,6 +64,7 @@ class VerificationTest {
         assertThat(v.passed()).isTrue();
         assertThat(v.episodesSeen).isEqualTo(2);
         assertThat(v.statusRecordsChecked).isEqualTo(3 * 22);
+        assertThat(v.countsChecked).isEqualTo(3 * 22 + 2); // and the two firing alerts' counts
         assertThat(v.issuesExpected).isEqualTo(5);
         assertThat(v.intentsExpected).isEqualTo(7);
     }
@@ -115,6 +118,16 @@ class VerificationTest {
         Verification v = verify();
         assertThat(v.passed()).isFalse();
         assertThat(v.statusMismatchCount).isEqualTo(1);
+    }
+
+    @Test
+    void anAlertPublishedOnAWindowWithAnotherCountIsAMismatch() {
+        Observed.Alert a = seen.alerts.get(0);
+        seen.alerts.set(0, new Observed.Alert(a.alertId(), a.status(), a.kind(), a.targetId(), a.windowEnd(), null,
+                a.severity(), a.windowStart(), a.events() + 100));
+        Verification v = verify();
+        assertThat(v.passed()).isFalse();
+        assertThat(v.statusMismatches).singleElement().asString().startsWith("firing alert");
     }
 
     @Test
