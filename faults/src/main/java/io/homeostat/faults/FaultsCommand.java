@@ -239,21 +239,32 @@ public final class FaultsCommand implements Callable<Integer> {
      */
     private void brokerOutageAsAlertFires(String targetId, long downMs) throws Exception {
         long deadline = System.currentTimeMillis() + 180_000;
+        Set<String> before = firingAlertIds(targetId);
         boolean fired = false;
         while (!fired && System.currentTimeMillis() < deadline) {
-            for (var r : Observed.readAll(broker.client(), topics.alerts())) {
-                var alert = Observed.JSON.readTree(r.value());
-                if (alert.path("status").asText().equals("firing")
-                        && (targetId == null || alert.path("target_id").asText().equals(targetId))) fired = true;
-            }
+            // a firing alert that was not there when we started waiting: one that fires now
+            fired = !before.containsAll(firingAlertIds(targetId));
             if (!fired) Thread.sleep(500);
         }
         long at = System.currentTimeMillis();
         broker.kill();
         Thread.sleep(downMs);
         broker.start();
-        record(at, "kill -9 of the broker " + (fired ? "as an alert fired" : "(no alert seen within 3 min)")
+        record(at, "kill -9 of the broker " + (fired ? "as an alert fired" : "(no alert fired within 3 min)")
                 + ", restarted after " + downMs / 1000 + " s", Set.of(), "every partition");
+    }
+
+    /** Ids of the firing alerts on the alerts topic now (of {@code targetId}, or of every target). */
+    private Set<String> firingAlertIds(String targetId) throws IOException {
+        Set<String> ids = new java.util.HashSet<>();
+        for (var r : Observed.readAll(broker.client(), topics.alerts())) {
+            var alert = Observed.JSON.readTree(r.value());
+            if (alert.path("status").asText().equals("firing")
+                    && (targetId == null || alert.path("target_id").asText().equals(targetId))) {
+                ids.add(alert.path("alert_id").asText());
+            }
+        }
+        return ids;
     }
 
     private void joinAndLeave() throws Exception {
