@@ -87,7 +87,15 @@ final class Plan {
         return new Plan(durationMs, requirements);
     }
 
-    /** One requirement whose episode meets the broker restart, one whose episode meets the catch-up, one healthy. */
+    /** The quick run's workload: 130 s; the broker's episode from 80 s, the catch-up's from 35 s. */
+    static Plan quick() {
+        return quick(130_000, 80_000, 35_000);
+    }
+
+    /**
+     * One requirement whose 30 s episode meets the broker restart, one whose 20 s episode meets the catch-up (it
+     * happens while every instance is down), one healthy.
+     */
     static Plan quick(long durationMs, long episodeAt, long catchUpEpisodeAt) {
         return new Plan(durationMs, List.of(
                 new Requirement("REQ-FLT-001", List.of(new Interval(episodeAt, episodeAt + 30_000)), List.of(), false),

@@ -42,6 +42,19 @@ class OracleTest {
     }
 
     @Test
+    void theQuickRunExpectsOneEpisodeThroughTheCatchUpAndOneStillFiringAcrossTheBrokerOutage() {
+        List<Oracle.Episode> episodes = oracleOf(Plan.quick()).episodes();
+
+        assertThat(episodes).containsExactlyInAnyOrder(
+                // bad from 35 s to 55 s, while every instance is down
+                new Oracle.Episode("REQ-FLT-002/span.success_rate", "REQ-FLT-002", Oracle.DEVIATION,
+                        START + 40_000, START + 85_000, "target_met"),
+                // bad from 80 s to 110 s; the broker is killed as it fires: open when traffic ends at 130 s
+                new Oracle.Episode("REQ-FLT-001/span.success_rate", "REQ-FLT-001", Oracle.DEVIATION,
+                        START + 85_000, -1, null));
+    }
+
+    @Test
     void windowCountsAreTwentySpansASecondOfEveryRequirementThatIsNotSilent() {
         Plan plan = Plan.quick(110_000, 20_000, 70_000);
         Oracle oracle = oracleOf(plan);
