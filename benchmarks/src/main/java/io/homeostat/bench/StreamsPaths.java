@@ -1,5 +1,6 @@
 package io.homeostat.bench;
 
+import io.homeostat.cli.InputProbe;
 import io.homeostat.cli.StreamsSettings;
 import io.homeostat.cli.TopicProvisioner;
 import io.homeostat.topology.HomeostatTopology;
@@ -49,10 +50,17 @@ final class StreamsPaths {
                 config.cardinality());
     }
 
-    /** A Kafka Streams application and the names of its key-value stores. */
-    record App(KafkaStreams streams, List<String> stores) {}
+    /** A Kafka Streams application and the names of its key-value stores; {@code probe} closes with it (or null). */
+    record App(KafkaStreams streams, List<String> stores, AutoCloseable probe) {
+        App(KafkaStreams streams, List<String> stores) {
+            this(streams, stores, null);
+        }
+    }
 
-    /** Homeostat exactly as {@code homeostat run} builds and configures it, exactly-once, one stream thread. */
+    /**
+     * Homeostat exactly as {@code homeostat run} builds and configures it, exactly-once, one stream thread, with
+     * the runner's input probe (lag and fetch health of each input partition) running.
+     */
     static App homeostat(PathConfig config) throws Exception {
         Topics topics = topics(config);
         TopicProvisioner.ensure(config.clientProperties(), TopicProvisioner.contractTopics(topics, config.partitions(), (short) 1));
@@ -63,10 +71,16 @@ final class StreamsPaths {
             writeTargets(config.clientProperties(), topics.targets(), config.requirements(),
                     targetsFirst ? System.currentTimeMillis() - 3_600_000 : null);
         }
-        Topology topology = HomeostatTopology.build(settings(config));
+        java.util.concurrent.atomic.AtomicReference<KafkaStreams> client = new java.util.concurrent.atomic.AtomicReference<>();
+        InputProbe probe = new InputProbe(config.clientProperties(), List.of(topics.spans(), topics.metrics()),
+                () -> client.get() == null ? Map.of() : client.get().metrics());
+        Topology topology = HomeostatTopology.build(settings(config).withInputHealth(probe));
         Properties props = StreamsSettings.of(config.runId(), Path.of(config.stateDir()), 1, StreamsConfig.EXACTLY_ONCE_V2,
                 config.clientProperties());
-        return new App(new KafkaStreams(topology, props), storeNames(topology.describe()));
+        KafkaStreams streams = new KafkaStreams(topology, props);
+        client.set(streams);
+        probe.start();
+        return new App(streams, storeNames(topology.describe()), probe);
     }
 
     /**
@@ -141,6 +155,7 @@ final class StreamsPaths {
                     interval.cpuSeconds(), interval.brokerCpuSeconds(), memory);
         } finally {
             streams.close(Duration.ofSeconds(30));
+            if (app.probe() != null) app.probe().close();
         }
     }
 

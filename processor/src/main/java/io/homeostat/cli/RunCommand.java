@@ -122,7 +122,11 @@ public final class RunCommand implements Callable<Integer> {
                         + kafka.bootstrapServers() + " (create them with `homeostat topics create`, or drop --no-create-topics)");
             }
         }
-        Topology topology = HomeostatTopology.build(settings);
+        // The decode tasks ask the probe how their partition is read (lag, fetch health); it reads the client's metrics.
+        java.util.concurrent.atomic.AtomicReference<KafkaStreams> client = new java.util.concurrent.atomic.AtomicReference<>();
+        InputProbe inputProbe = new InputProbe(clientProps, List.of(topics.spans(), topics.metrics()),
+                () -> client.get() == null ? java.util.Map.of() : client.get().metrics());
+        Topology topology = HomeostatTopology.build(settings.withInputHealth(inputProbe));
         Properties props = StreamsSettings.of(applicationId, stateDir, threads, processingGuarantee, topics.deadLetters(),
                 clientProps);
         LOG.info("Starting Homeostat '{}' on {} ({}; slice {}, grace {}); spans from {}, metrics from {}, targets from {}, "
@@ -142,6 +146,7 @@ public final class RunCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         AtomicBoolean failed = new AtomicBoolean(false);
         KafkaStreams streams = new KafkaStreams(topology, props);
+        client.set(streams);
         streams.setStateListener((newState, oldState) -> {
             LOG.info("Processor state {} -> {}", oldState, newState);
             if (newState == KafkaStreams.State.ERROR) failed.set(true);
@@ -170,6 +175,7 @@ public final class RunCommand implements Callable<Integer> {
                     TimeUnit.MILLISECONDS);
         }
         streams.start();
+        inputProbe.start();
         try {
             stopped.await();
         } catch (InterruptedException e) {
@@ -179,6 +185,7 @@ public final class RunCommand implements Callable<Integer> {
             statsLogger.shutdownNow();
             stats.logIfChanged();
             streams.close(closeOptions);
+            inputProbe.close();
             try {
                 Runtime.getRuntime().removeShutdownHook(shutdownHook);
             } catch (IllegalStateException alreadyShuttingDown) {

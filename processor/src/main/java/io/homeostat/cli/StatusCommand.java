@@ -78,10 +78,10 @@ public final class StatusCommand implements Callable<Integer> {
             return 0;
         }
         if (!targets.isEmpty()) {
-            Table table = new Table("TARGET", "STATE", "ACTUAL", "TARGET_IS", "GOOD", "DEVIATION", "SEVERITY", "EVENTS",
-                    "FIRING_SINCE", "LAST_EVALUATED");
+            Table table = new Table("TARGET", "STATE", "INPUT", "ACTUAL", "TARGET_IS", "GOOD", "DEVIATION", "SEVERITY",
+                    "EVENTS", "FIRING_SINCE", "LAST_EVALUATED");
             for (JsonNode t : targets) {
-                table.row(t.path("target_id").asText(), t.path("state").asText(), number(t.get("actual")),
+                table.row(t.path("target_id").asText(), t.path("state").asText(), input(t), number(t.get("actual")),
                         t.path("operator").asText() + " " + number(t.get("target")), percent(t.get("good_ratio")),
                         t.hasNonNull("deviation_percent") ? String.format(Locale.ROOT, "%.1f%%", t.get("deviation_percent").asDouble()) : null,
                         text(t.get("severity")), t.path("events").asLong(), text(t.get("firing_since")),
@@ -114,6 +114,20 @@ public final class StatusCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /**
+     * {@code live}, or why verdicts wait: {@code catching_up} or {@code unreadable}, with the first partitions they
+     * wait for ("the service went quiet" reads {@code no_data} with {@code live}; "we cannot read" {@code unreadable}).
+     */
+    static String input(JsonNode status) {
+        String input = text(status.get("input"));
+        if (input == null) return null;
+        JsonNode heldBy = status.path("input_held_by");
+        if (!heldBy.isArray() || heldBy.isEmpty()) return input;
+        StringBuilder text = new StringBuilder(input).append(" (").append(heldBy.get(0).asText());
+        if (heldBy.size() > 1) text.append(", +").append(heldBy.size() - 1);
+        return text.append(')').toString();
     }
 
     private static String number(JsonNode value) {

@@ -4,22 +4,29 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Which slices are closed. While data flows it follows the data's own clock: the watermark is the start of
- * the newest slice seen, and a window ends {@code grace} before it, so data up to {@code grace} older than the
- * newest is never late, and export delays, consumer lag, a restart or a replay of old data do not make data
- * "late". When no data has arrived for {@code grace + slice} of wall time, the input is idle and the wall
- * clock closes slices instead. Data for a slice that a verdict already covered is late: counted (per
- * requirement), never merged into it.
+ * Which slices are closed. While data flows it follows the data's own clock: the newest slice seen, and a
+ * window ends {@code grace} before it, so data up to {@code grace} older than the newest is never late, and
+ * export delays, consumer lag, a restart or a replay of old data do not make data "late". No further than the
+ * input partitions allow ({@link SourceWatermarks}): a partition with a backlog, or one that cannot be read,
+ * holds the clock where it is, so that a slice never closes on the fastest partition while a slower one still
+ * has its data, nor as empty while its data cannot be fetched. When no data has arrived for {@code grace + slice}
+ * of wall time, the input is idle and the wall clock closes slices instead (as far as the partitions allow).
+ * Data for a slice that a verdict already covered is late: counted (per requirement), never merged into it.
+ *
+ * <p>How far verdicts went ({@link #judged}) is stored, so that after a restart the task judges every window
+ * from there on, none skipped and none judged twice.
  */
 public final class EventClock {
     /**
-     * Before its first data a task waits this long before judging silence on the wall clock: after a
-     * (re)start, input already on Kafka must first reach the task, or it would all count as late.
+     * Before its first data, and before it heard of any input partition, a task waits this long before judging
+     * silence on the wall clock: after a (re)start, input already on Kafka must first reach the task.
      */
     public static final long STARTUP_IDLE_MS = 30_000;
 
     private final long sliceMs;
     private final long graceMs;
+    private final SourceWatermarks sources;
+    private final StateWriter<Long> store;
     /** Start of the newest slice that received data (event time), or {@link Long#MIN_VALUE}. */
     private long watermark = Long.MIN_VALUE;
     /** Wall time the last data arrived (or the task started). */
@@ -29,10 +36,21 @@ public final class EventClock {
     private long closedUpTo = Long.MIN_VALUE;
     private final Map<String, Long> lateByRequirement = new HashMap<>();
 
-    public EventClock(long sliceMs, long graceMs, long startedAtWallTime) {
+    /** @param store where {@link #judged} is kept (its one key, {@link #JUDGED_KEY}) */
+    public EventClock(long sliceMs, long graceMs, long startedAtWallTime, SourceWatermarks sources, StateWriter<Long> store) {
         this.sliceMs = sliceMs;
         this.graceMs = graceMs;
         this.lastInputWallTime = startedAtWallTime;
+        this.sources = sources;
+        this.store = store;
+    }
+
+    /** The key of the judged boundary in the clock's store. */
+    public static final String JUDGED_KEY = "judged";
+
+    /** How far verdicts went before a restart. */
+    public void restoreJudged(long windowEnd) {
+        closedUpTo = Math.max(closedUpTo, windowEnd);
     }
 
     /**
@@ -60,15 +78,28 @@ public final class EventClock {
     }
 
     /**
-     * Closes the slices that are due at wall time {@code now} and returns the end of the window to judge, or
-     * {@link Long#MIN_VALUE} while there is no clock yet (no data, and not idle long enough).
+     * The end of the newest window that may be judged at wall time {@code now} (never before {@link #closedUpTo}),
+     * or {@link Long#MIN_VALUE} while there is no clock yet (no data, not idle long enough, or a partition nobody
+     * reads yet).
      */
-    public long close(long now) {
-        long idleAfter = sawInput ? graceMs + sliceMs : Math.max(graceMs + sliceMs, STARTUP_IDLE_MS);
+    public long due(long now) {
+        long idleAfter = sawInput || sources.known() ? graceMs + sliceMs : Math.max(graceMs + sliceMs, STARTUP_IDLE_MS);
         boolean idle = now - lastInputWallTime >= idleAfter;
-        long clock = idle ? now : Math.min(now, watermark);
-        if (clock == Long.MIN_VALUE) return Long.MIN_VALUE;
-        closedUpTo = Math.max(closedUpTo, Math.floorDiv(clock - graceMs, sliceMs) * sliceMs);
+        long clock = Math.min(idle ? now : Math.min(now, watermark), sources.hold(now));
+        if (clock == Long.MIN_VALUE) return closedUpTo;
+        return Math.max(closedUpTo, Math.floorDiv(clock - graceMs, sliceMs) * sliceMs);
+    }
+
+    /** A window ending at {@code windowEnd} was judged: its slices are closed. */
+    public void judged(long windowEnd) {
+        if (windowEnd > closedUpTo) {
+            closedUpTo = windowEnd;
+            store.put(JUDGED_KEY, windowEnd);
+        }
+    }
+
+    /** End of the newest window judged, or {@link Long#MIN_VALUE} before the first verdict. */
+    public long closedUpTo() {
         return closedUpTo;
     }
 
@@ -80,5 +111,9 @@ public final class EventClock {
     /** Events of the requirement that arrived after their slice was judged, since the task started. */
     public long late(String requirement) {
         return lateByRequirement.getOrDefault(requirement, 0L);
+    }
+
+    public SourceWatermarks sources() {
+        return sources;
     }
 }

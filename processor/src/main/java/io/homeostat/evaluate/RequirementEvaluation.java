@@ -58,14 +58,21 @@ public final class RequirementEvaluation implements RequirementEvent.Handler {
 
     /** The task's state, each part written through to its store; {@code cardinality} says what it keeps. */
     public record State(SliceData slices, TargetRegistry targets, Episodes episodes, TargetActivity activity,
-                        UnattributedCounts unattributed, CardinalityGuard cardinality) {
+                        UnattributedCounts unattributed, CardinalityGuard cardinality, EventClock clock) {
         /** With no caps (tests). */
         public State(SliceData slices, TargetRegistry targets, Episodes episodes, TargetActivity activity,
-                     UnattributedCounts unattributed) {
+                     UnattributedCounts unattributed, EventClock clock) {
             this(slices, targets, episodes, activity, unattributed,
-                    new CardinalityGuard("test", CardinalityLimits.unbounded(), 0));
+                    new CardinalityGuard("test", CardinalityLimits.unbounded(), 0), clock);
         }
     }
+
+    /**
+     * At most this many windows are judged per evaluation: after an outage the clock may jump by many slices,
+     * and every window in between is judged, in order (an episode inside the jump still fires and resolves), a
+     * few minutes' worth per slice of wall time.
+     */
+    static final int MAX_WINDOWS_PER_EVALUATION = 120;
 
     private final long sliceMs;
     private final boolean requireReqTags;
@@ -75,12 +82,12 @@ public final class RequirementEvaluation implements RequirementEvent.Handler {
     private final Output output;
     private final Counters counters;
 
-    public RequirementEvaluation(long sliceMs, long graceMs, long statusIntervalMs, boolean requireReqTags, State state,
-                                 Output output, Counters counters, long startedAtWallTime) {
+    public RequirementEvaluation(long sliceMs, long statusIntervalMs, boolean requireReqTags, State state,
+                                 Output output, Counters counters) {
         this.sliceMs = sliceMs;
         this.requireReqTags = requireReqTags;
         this.state = state;
-        this.clock = new EventClock(sliceMs, graceMs, startedAtWallTime);
+        this.clock = state.clock();
         this.statuses = new StatusDedup(statusIntervalMs);
         this.output = output;
         this.counters = counters;
@@ -196,16 +203,31 @@ public final class RequirementEvaluation implements RequirementEvent.Handler {
         }
     }
 
+    @Override
+    public void watermark(RequirementEvent.SourceWatermark watermark, long now) {
+        clock.sources().heard(watermark, now);
+    }
+
     // Implements: REQ-RUNTIME-002 (deviation detection, every slice, by wall clock)
-    /** Judges every target over its window ending at the newest closed slice, and publishes what changed. */
+    /**
+     * Judges every target over each window that closed since the last verdict, in order (the newest closed one
+     * again when none closed: new targets, the status interval), and publishes what changed.
+     */
     public void judge(long now) {
-        long windowEnd = clock.close(now);
-        if (windowEnd != Long.MIN_VALUE) {
-            Map<String, WindowData> cache = new HashMap<>();
-            for (Map.Entry<String, Target> entry : state.targets().all().entrySet()) {
-                judge(entry.getKey(), entry.getValue(), windowEnd, now, cache);
+        long due = clock.due(now);
+        if (due != Long.MIN_VALUE) {
+            long judged = clock.closedUpTo();
+            long first = judged == Long.MIN_VALUE || due <= judged ? due : judged + sliceMs;
+            long last = Math.min(due, first + (MAX_WINDOWS_PER_EVALUATION - 1) * sliceMs);
+            SourceWatermarks.Condition input = clock.sources().condition(now);
+            for (long windowEnd = first; windowEnd <= last; windowEnd += sliceMs) {
+                Map<String, WindowData> cache = new HashMap<>();
+                for (Map.Entry<String, Target> entry : state.targets().all().entrySet()) {
+                    judge(entry.getKey(), entry.getValue(), windowEnd, now, cache, input);
+                }
+                clock.judged(windowEnd);
             }
-            state.slices().purge(windowEnd - retentionMs());
+            state.slices().purge(last - retentionMs());
         }
         for (UnattributedStatus counts : state.unattributed().drainChanged()) {
             output.status(UnattributedStatus.key(counts.service()), counts, now);
@@ -234,7 +256,8 @@ public final class RequirementEvaluation implements RequirementEvent.Handler {
         if (overflow != null) output.status(OverflowStatus.key(overflow.task()), overflow, now);
     }
 
-    private void judge(String targetId, Target target, long windowEnd, long now, Map<String, WindowData> cache) {
+    private void judge(String targetId, Target target, long windowEnd, long now, Map<String, WindowData> cache,
+                       SourceWatermarks.Condition input) {
         long windowMs = windowMs(target.window());
         long windowStart = windowEnd - windowMs;
         WindowData data = cache.computeIfAbsent(target.requirement() + "\u0000" + windowStart,
@@ -262,11 +285,12 @@ public final class RequirementEvaluation implements RequirementEvent.Handler {
                 target.notifyNoData() ? Alert.RESOLVED_DATA_RETURNED : Alert.RESOLVED_NO_DATA_OFF);
         apply(noDataKey, silence, now);
 
-        TargetStatus status = status(targetId, target, verdict, now);
+        TargetStatus status = status(targetId, target, verdict, now, input);
         if (statuses.publish(targetId, status, now)) output.status(targetId, status, now);
     }
 
-    private TargetStatus status(String targetId, Target target, Verdict verdict, long now) {
+    private TargetStatus status(String targetId, Target target, Verdict verdict, long now,
+                                SourceWatermarks.Condition input) {
         Episode deviation = state.episodes().get(targetId);
         Episode noData = state.episodes().get(Episodes.noDataKey(targetId));
         boolean firing = deviation != null && deviation.phase() == Episode.Phase.FIRING;
@@ -284,7 +308,7 @@ public final class RequirementEvaluation implements RequirementEvent.Handler {
                 verdict.goodRatio(), verdict.deviationPercent(), verdict.severity(), verdict.events(),
                 Timestamps.format(verdict.windowStart()), Timestamps.format(verdict.windowEnd()), Timestamps.format(now),
                 open == null ? null : open.lastAlert().alertId(), open == null ? null : open.lastAlert().startsAt(),
-                clock.late(target.requirement()));
+                clock.late(target.requirement()), input.input(), input.heldBy());
     }
 
     /**

@@ -2,10 +2,19 @@ package io.homeostat.model;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
-/** The current state of one target: the value on {@code homeostasis.status} keyed by its target id. */
+/**
+ * The current state of one target: the value on {@code homeostasis.status} keyed by its target id.
+ *
+ * @param input       whether the windows judged are complete as far as Homeostat can tell: {@code live} (every
+ *                    input partition is read up to its end, so a window without events means the service sent
+ *                    none: it went quiet), {@code catching_up} (a partition has a backlog: verdicts wait for it) or
+ *                    {@code unreadable} (a partition cannot be read, or nobody reads it: verdicts wait, and silence
+ *                    is not judged)
+ * @param inputHeldBy the input partitions ({@code topic-partition}) verdicts wait for; empty when live
+ */
 @JsonPropertyOrder({"kind", "target_id", "requirement", "metric", "operator", "target", "alert_threshold", "state",
     "actual", "good_ratio", "deviation_percent", "severity", "events", "window_start", "window_end",
-    "last_evaluated", "alert_id", "firing_since", "late_events"})
+    "last_evaluated", "alert_id", "firing_since", "late_events", "input", "input_held_by"})
 public record TargetStatus(
         String kind,
         String targetId,
@@ -25,7 +34,9 @@ public record TargetStatus(
         String lastEvaluated,
         String alertId,
         String firingSince,
-        long lateEvents) {
+        long lateEvents,
+        String input,
+        java.util.List<String> inputHeldBy) {
 
     public static final String KIND = "target";
     public static final String OK = "ok";
@@ -35,11 +46,11 @@ public record TargetStatus(
     public static final String NO_DATA = "no_data";
 
     /**
-     * Whether nothing a reader acts on changed: state, severity and open alert. Such a status is only
+     * Whether nothing a reader acts on changed: state, severity, open alert and input. Such a status is only
      * re-published at the status interval (with fresh numbers), not every verdict.
      */
     public boolean sameStateAs(TargetStatus other) {
         return other != null && state.equals(other.state) && java.util.Objects.equals(severity, other.severity)
-                && java.util.Objects.equals(alertId, other.alertId);
+                && java.util.Objects.equals(alertId, other.alertId) && java.util.Objects.equals(input, other.input);
     }
 }

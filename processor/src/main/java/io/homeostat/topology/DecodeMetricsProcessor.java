@@ -11,9 +11,12 @@ import io.homeostat.otlp.OtlpDecodeException;
 import io.homeostat.otlp.OtlpDecoder;
 import io.homeostat.otlp.OtlpEncoding;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.homeostat.evaluate.SourceWatermarks;
+import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -28,8 +31,13 @@ import org.slf4j.LoggerFactory;
  */
 final class DecodeMetricsProcessor implements Processor<byte[], byte[], String, Decoded> {
     private static final Logger LOG = LoggerFactory.getLogger(DecodeMetricsProcessor.class);
+    private final String topic;
     private final long sliceMs;
+    private final long graceMs;
     private final long maxFutureMs;
+    private final InputHealth inputHealth;
+    private WatermarkEmitter watermarks;
+    private Sensor watermarksSent;
     private ProcessorContext<String, Decoded> context;
     private TaskMetrics metrics;
     private Sensor pointsDecoded;
@@ -39,10 +47,14 @@ final class DecodeMetricsProcessor implements Processor<byte[], byte[], String, 
     private final CardinalityLimits limits;
     private UnattributedCounters unattributed;
 
-    DecodeMetricsProcessor(long sliceMs, long maxFutureMs, CardinalityLimits limits) {
+    DecodeMetricsProcessor(String topic, long sliceMs, long graceMs, long maxFutureMs, InputHealth inputHealth,
+                           CardinalityLimits limits) {
+        this.topic = topic;
         this.limits = limits;
         this.sliceMs = sliceMs;
+        this.graceMs = graceMs;
         this.maxFutureMs = maxFutureMs;
+        this.inputHealth = inputHealth;
     }
 
     @Override
@@ -58,6 +70,22 @@ final class DecodeMetricsProcessor implements Processor<byte[], byte[], String, 
         pointsRejected = metrics.counter("data-points-rejected",
                 "Metric data points that could not be used (a count, value, time, bound or bucket OTLP does not allow, or "
                         + "that no aggregate can hold); the other points of their record are processed");
+        watermarksSent = metrics.counter("watermarks-sent",
+                "Watermark records (how far an input partition is read) sent to the requirement tasks");
+        // Partials are forwarded as each record is read; the partition's watermark follows them on a wall-clock
+        // punctuator, which also says the partition is still read when no data comes.
+        watermarks = new WatermarkEmitter(topic, context.taskId().partition(), sliceMs, graceMs, inputHealth,
+                context.currentSystemTimeMs());
+        long every = Math.max(10, SourceWatermarks.heartbeatMs(graceMs) / 4);
+        context.schedule(Duration.ofMillis(every), PunctuationType.WALL_CLOCK_TIME, this::sendWatermark);
+    }
+
+    private void sendWatermark(long now) {
+        RequirementEvent.SourceWatermark watermark = watermarks.due(now);
+        if (watermark == null) return;
+        context.forward(new Record<>(null, new Decoded.Builder().event(watermarks.key(), watermark).build(), now,
+                new RecordHeaders()));
+        watermarksSent.record();
     }
 
     @Override
@@ -81,6 +109,7 @@ final class DecodeMetricsProcessor implements Processor<byte[], byte[], String, 
                     + "); is the sender's clock wrong? (--max-future)", FutureTimestampException.class);
             return;
         }
+        watermarks.read(result.latestPointTimeMs(), now);
         Rejections rejected = result.rejections();
         if (!rejected.isEmpty()) {
             pointsRejected.record(rejected.count());

@@ -55,9 +55,15 @@ final class DecodeSpansProcessor implements Processor<byte[], byte[], String, De
     private static final long MAX_FLUSH_INTERVAL_MS = 250;
     static final int MAX_RECORDS_PER_FLUSH = 1024;
 
+    private final String topic;
+    private final long sliceMs;
+    private final long graceMs;
     private final long maxFutureMs;
     private final long flushIntervalMs;
     private final boolean traceIssues;
+    private final InputHealth inputHealth;
+    private WatermarkEmitter watermarks;
+    private Sensor watermarksSent;
     private ProcessorContext<String, Decoded> context;
     private TaskMetrics metrics;
     private Sensor spansDecoded;
@@ -74,14 +80,20 @@ final class DecodeSpansProcessor implements Processor<byte[], byte[], String, De
     private KeyValueStore<Bytes, byte[]> journal;
     private final List<Bytes> journalKeys = new ArrayList<>();
 
-    DecodeSpansProcessor(long sliceMs, long maxFutureMs, boolean traceIssues) {
-        this(sliceMs, maxFutureMs, traceIssues, CardinalityLimits.defaults());
+    DecodeSpansProcessor(String topic, long sliceMs, long graceMs, long maxFutureMs, boolean traceIssues,
+                         InputHealth inputHealth) {
+        this(topic, sliceMs, graceMs, maxFutureMs, traceIssues, inputHealth, CardinalityLimits.defaults());
     }
 
-    DecodeSpansProcessor(long sliceMs, long maxFutureMs, boolean traceIssues, CardinalityLimits limits) {
+    DecodeSpansProcessor(String topic, long sliceMs, long graceMs, long maxFutureMs, boolean traceIssues,
+                         InputHealth inputHealth, CardinalityLimits limits) {
+        this.topic = topic;
         this.limits = limits;
+        this.sliceMs = sliceMs;
+        this.graceMs = graceMs;
         this.maxFutureMs = maxFutureMs;
         this.traceIssues = traceIssues;
+        this.inputHealth = inputHealth;
         // Partials wait at most this long: a small part of a slice (verdicts are per slice), long enough that a
         // flush folds hundreds of requests: fewer partials, commits and samples to pick.
         this.flushIntervalMs = flushIntervalMs(sliceMs);
@@ -105,6 +117,10 @@ final class DecodeSpansProcessor implements Processor<byte[], byte[], String, De
         spansRejected = metrics.counter("spans-rejected",
                 "Spans that could not be used (they end before they start); the other spans of their record are processed");
         issues = new IssueForwarder(metrics, "spans");
+        watermarksSent = metrics.counter("watermarks-sent",
+                "Watermark records (how far an input partition is read) sent to the requirement tasks");
+        watermarks = new WatermarkEmitter(topic, context.taskId().partition(), sliceMs, graceMs, inputHealth,
+                context.currentSystemTimeMs());
         journal = context.getStateStore(JOURNAL_STORE);
         // Records folded but not flushed before a restart: fold them again, in their order (the store's).
         try (KeyValueIterator<Bytes, byte[]> it = journal.all()) {
@@ -142,6 +158,7 @@ final class DecodeSpansProcessor implements Processor<byte[], byte[], String, De
                     + "); is the sender's clock wrong? (--max-future)", FutureTimestampException.class);
             return;
         }
+        watermarks.read(latest, now);
         Map<String, Long> untagged = folder.fold(spans, record.timestamp());
         int rejected = folder.rejected();
         if (rejected > 0) {
@@ -177,9 +194,19 @@ final class DecodeSpansProcessor implements Processor<byte[], byte[], String, De
         if (journalKeys.size() >= MAX_RECORDS_PER_FLUSH) flush(now);
     }
 
-    /** Forwards every open partial and forgets the journal entries they came from. */
+    /**
+     * Forwards every open partial and forgets the journal entries they came from; then, when one is due, the
+     * partition's watermark (after the data it covers).
+     */
     private void flush(long now) {
-        if (buffer.isEmpty() && journalKeys.isEmpty()) return;
+        RequirementEvent.SourceWatermark watermark = watermarks.due(now);
+        if (buffer.isEmpty() && journalKeys.isEmpty()) {
+            if (watermark != null) {
+                forwardWatermark(watermark, now);
+                context.commit();
+            }
+            return;
+        }
         for (SpanSliceBuffer.Partial partial : buffer.drain()) {
             // One record per partial, stamped with the newest input record folded into it.
             forward(new Decoded.Builder().event(partial.requirement(),
@@ -188,9 +215,15 @@ final class DecodeSpansProcessor implements Processor<byte[], byte[], String, De
         }
         for (Bytes key : journalKeys) journal.delete(key);
         journalKeys.clear();
+        if (watermark != null) forwardWatermark(watermark, now);
         // Commit right after the flush: the journal entries just deleted then never reach the changelog
         // (their puts and deletes cancel out in the record cache), and the partials are visible at once.
         context.commit();
+    }
+
+    private void forwardWatermark(RequirementEvent.SourceWatermark watermark, long now) {
+        forward(new Decoded.Builder().event(watermarks.key(), watermark).build(), now);
+        watermarksSent.record();
     }
 
     /** The input record's partition and offset: unique in the task, and in processing order. */

@@ -2,7 +2,10 @@ package io.homeostat.topology;
 
 import io.homeostat.evaluate.CardinalityGuard;
 import io.homeostat.evaluate.CardinalityLimits;
+import io.homeostat.evaluate.ClockCodec;
 import io.homeostat.evaluate.Episode;
+import io.homeostat.evaluate.EventClock;
+import io.homeostat.evaluate.SourceWatermarks;
 import io.homeostat.evaluate.Episodes;
 import io.homeostat.evaluate.RequirementEvaluation;
 import io.homeostat.evaluate.RequirementEvent;
@@ -18,6 +21,7 @@ import io.homeostat.model.UnattributedStatus;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import org.apache.kafka.common.metrics.Sensor;
@@ -48,8 +52,10 @@ final class EvaluateProcessor implements Processor<String, RequirementEvent, Str
     static final String EPISODES_STORE = "alert-episodes";
     static final String TARGET_STATE_STORE = "target-state";
     static final String UNATTRIBUTED_STORE = "unattributed-counts";
+    static final String CLOCK_STORE = "event-clock";
     static final String[] STORES = {RequirementWindows.SPAN_SLICES_STORE, RequirementWindows.METRIC_SLICES_STORE,
-        RequirementWindows.SERIES_STORE, TARGETS_STORE, EPISODES_STORE, TARGET_STATE_STORE, UNATTRIBUTED_STORE};
+        RequirementWindows.SERIES_STORE, TARGETS_STORE, EPISODES_STORE, TARGET_STATE_STORE, UNATTRIBUTED_STORE,
+        CLOCK_STORE};
 
     private static final Logger LOG = LoggerFactory.getLogger(EvaluateProcessor.class);
 
@@ -59,6 +65,7 @@ final class EvaluateProcessor implements Processor<String, RequirementEvent, Str
     private final boolean requireReqTags;
     private final boolean alertOnDeviation;
     private final CardinalityLimits limits;
+    private final Set<String> watermarkTopics;
     private ProcessorContext<String, Object> context;
     private RequirementEvaluation evaluation;
     private TaskMetrics metrics;
@@ -66,13 +73,17 @@ final class EvaluateProcessor implements Processor<String, RequirementEvent, Str
     /** Records forwarded so far; a punctuation that forwarded any asks for a commit. */
     private long emitted;
 
-    EvaluateProcessor(long sliceMs, long graceMs, long statusIntervalMs, boolean requireReqTags, boolean alertOnDeviation) {
-        this(sliceMs, graceMs, statusIntervalMs, requireReqTags, alertOnDeviation, CardinalityLimits.defaults());
+    /** @param watermarkTopics the input topics whose partitions' watermarks close slices (spans, metrics) */
+    EvaluateProcessor(long sliceMs, long graceMs, long statusIntervalMs, boolean requireReqTags, boolean alertOnDeviation,
+                      Set<String> watermarkTopics) {
+        this(sliceMs, graceMs, statusIntervalMs, requireReqTags, alertOnDeviation, watermarkTopics,
+                CardinalityLimits.defaults());
     }
 
     EvaluateProcessor(long sliceMs, long graceMs, long statusIntervalMs, boolean requireReqTags, boolean alertOnDeviation,
-                      CardinalityLimits limits) {
+                      Set<String> watermarkTopics, CardinalityLimits limits) {
         this.limits = limits;
+        this.watermarkTopics = Set.copyOf(watermarkTopics);
         this.sliceMs = sliceMs;
         this.graceMs = graceMs;
         this.statusIntervalMs = statusIntervalMs;
@@ -114,6 +125,12 @@ final class EvaluateProcessor implements Processor<String, RequirementEvent, Str
         restore(unattributedStore, StateCodec::decodeUnattributed, unattributed::restore, (key, e) -> unreadable.report(
                 UNATTRIBUTED_STORE, key, e, "the service's counts start over"));
 
+        KeyValueStore<String, byte[]> clockStore = context.getStateStore(CLOCK_STORE);
+        SourceWatermarks sources = new SourceWatermarks(watermarkTopics, SourceWatermarks.staleAfterMs(graceMs),
+                writer(clockStore, ClockCodec::encode));
+        EventClock clock = new EventClock(sliceMs, graceMs, context.currentSystemTimeMs(), sources,
+                writer(clockStore, ClockCodec::encodeJudged));
+        restoreClock(clockStore, clock, sources, unreadable);
         RequirementWindows slices = new RequirementWindows(sliceMs, context.getStateStore(RequirementWindows.SPAN_SLICES_STORE),
                 context.getStateStore(RequirementWindows.METRIC_SLICES_STORE),
                 context.getStateStore(RequirementWindows.SERIES_STORE), unreadable);
@@ -163,8 +180,8 @@ final class EvaluateProcessor implements Processor<String, RequirementEvent, Str
                 tracked.get(kind).record(values);
             }
         };
-        evaluation = new RequirementEvaluation(sliceMs, graceMs, statusIntervalMs, requireReqTags,
-                new RequirementEvaluation.State(slices, targets, episodes, activity, unattributed, cardinality),
+        evaluation = new RequirementEvaluation(sliceMs, statusIntervalMs, requireReqTags,
+                new RequirementEvaluation.State(slices, targets, episodes, activity, unattributed, cardinality, clock),
                 new RequirementEvaluation.Output() {
                     @Override
                     public void alert(Alert alert, long now) {
@@ -175,7 +192,7 @@ final class EvaluateProcessor implements Processor<String, RequirementEvent, Str
                     public void status(String key, Object status, long now) {
                         emitStatus(key, status, now);
                     }
-                }, counters, context.currentSystemTimeMs());
+                }, counters);
         if (!targets.isEmpty()) {
             LOG.info("Task {}: {} targets active: {}", context.taskId(), targets.all().size(), targets.all().keySet());
         }
@@ -249,6 +266,27 @@ final class EvaluateProcessor implements Processor<String, RequirementEvent, Str
                 store.delete(key);
             }
         };
+    }
+
+    /**
+     * The clock's store: how far verdicts went, and every input partition known. A value that cannot be read is
+     * dropped: the clock then starts over (the next window judged is the current one), a partition is not waited for
+     * until it is heard from again.
+     */
+    private static void restoreClock(KeyValueStore<String, byte[]> store, EventClock clock, SourceWatermarks sources,
+                                     UnreadableState unreadable) {
+        try (KeyValueIterator<String, byte[]> it = store.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, byte[]> entry = it.next();
+                try {
+                    if (EventClock.JUDGED_KEY.equals(entry.key)) clock.restoreJudged(ClockCodec.decodeJudged(entry.value));
+                    else sources.restore(entry.key, ClockCodec.decodeSource(entry.value));
+                } catch (IllegalArgumentException e) {
+                    unreadable.report(CLOCK_STORE, entry.key, e, EventClock.JUDGED_KEY.equals(entry.key)
+                            ? "verdicts start over from the current window" : "the partition is waited for once heard from again");
+                }
+            }
+        }
     }
 
     /** Hands each readable value of {@code store} to {@code into}, and each unreadable one to {@code onUnreadable}. */

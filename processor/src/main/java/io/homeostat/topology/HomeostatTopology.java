@@ -15,6 +15,7 @@ import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
+import java.util.Set;
 
 /**
  * Builds the Homeostat topology. Pure: settings in, {@link Topology} out; how it runs (brokers,
@@ -61,11 +62,12 @@ public final class HomeostatTopology {
 
         // 1. Decode: one processor per input topic.
         KStream<String, Decoded> spans = builder.stream(topics.spans(), bytes("otlp-spans"))
-                .process(() -> new DecodeSpansProcessor(sliceMs, maxFutureMs, runtime.feedbackLoopEnabled(),
-                                settings.cardinality()),
+                .process(() -> new DecodeSpansProcessor(topics.spans(), sliceMs, settings.graceMs(), maxFutureMs,
+                        runtime.feedbackLoopEnabled(), settings.inputHealth(), settings.cardinality()),
                         Named.as("decode-spans"), DecodeSpansProcessor.JOURNAL_STORE);
         KStream<String, Decoded> metrics = builder.stream(topics.metrics(), bytes("otlp-metrics"))
-                .process(() -> new DecodeMetricsProcessor(sliceMs, maxFutureMs, settings.cardinality()), Named.as("decode-metrics"));
+                .process(() -> new DecodeMetricsProcessor(topics.metrics(), sliceMs, settings.graceMs(), maxFutureMs,
+                        settings.inputHealth(), settings.cardinality()), Named.as("decode-metrics"));
         KStream<String, Decoded> logs = builder.stream(topics.logs(), bytes("otlp-logs"))
                 .process(() -> new DecodeLogsProcessor(runtime.feedbackLoopEnabled(), settings.cardinality()), Named.as("decode-logs"));
         KStream<String, Decoded> targets = builder.stream(topics.targets(), bytes("targets"))
@@ -79,15 +81,17 @@ public final class HomeostatTopology {
                 .to(topics.deadLetters(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("dlq"));
         KStream<String, RequirementEvent> requirementEvents = decoded
                 .flatMap((key, value) -> value.requirementEvents(), Named.as("to-requirements"))
-                .repartition(Repartitioned.with(Serdes.String(), new RequirementEventSerde()).withName(REQUIREMENT_EVENTS));
+                .repartition(Repartitioned.with(Serdes.String(), new RequirementEventSerde()).withName(REQUIREMENT_EVENTS)
+                        .withStreamPartitioner(new RequirementEventPartitioner()));
         KStream<String, IssuePartial> issueOccurrences = decoded
                 .flatMap((key, value) -> value.issueOccurrences(), Named.as("to-issues"))
                 .repartition(Repartitioned.with(Serdes.String(), new IssuePartialSerde()).withName(ISSUE_OCCURRENCES));
 
         // 3. Evaluate: the requirement's slices against its targets; the production issues' state.
+        Set<String> watermarkTopics = Set.of(topics.spans(), topics.metrics());
         requirementEvents.process(() -> new EvaluateProcessor(sliceMs, settings.graceMs(),
                         settings.statusInterval().toMillis(), runtime.requireReqTags(), runtime.alertOnDeviation(),
-                        settings.cardinality()),
+                        watermarkTopics, settings.cardinality()),
                 Named.as(EvaluateProcessor.NAME), EvaluateProcessor.STORES);
         // Implements: REQ-RUNTIME-003 (production issues and their feedback intents)
         issueOccurrences.process(() -> new TrackIssuesProcessor(runtime), Named.as(TrackIssuesProcessor.NAME),
@@ -138,6 +142,9 @@ public final class HomeostatTopology {
             builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(),
                     Serdes.ByteArray()));
         }
+        // Cached: every input partition's watermark arrives every heartbeat; one write per partition and commit.
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EvaluateProcessor.CLOCK_STORE),
+                Serdes.String(), Serdes.ByteArray()).withCachingEnabled());
         // Cached: a busy issue gets a partial from every decode task's batches; the record cache turns them into
         // one RocksDB write and one changelog record (its state, HyperLogLog included) per issue and commit.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TrackIssuesProcessor.ISSUES_STORE),

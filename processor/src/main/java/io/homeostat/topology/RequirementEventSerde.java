@@ -3,6 +3,7 @@ package io.homeostat.topology;
 import io.homeostat.aggregate.MetricCodec;
 import io.homeostat.aggregate.SpanAggregate;
 import io.homeostat.aggregate.SpanAggregateCodec;
+import io.homeostat.evaluate.ClockCodec;
 import io.homeostat.evaluate.RequirementEvent;
 import io.homeostat.model.InvalidTargetException;
 import io.homeostat.model.Json;
@@ -23,7 +24,7 @@ import org.apache.kafka.common.serialization.Serializer;
 /**
  * The records of the requirement-events repartition topic, in the {@link StoredFormat}: one field whose
  * number is the event's kind (1 span partial, 2 metric partial, 3 unattributed counts, 4 target upsert,
- * 5 target delete), holding the event's own fields. A target travels as the contract's target JSON.
+ * 5 target delete, 6 source watermark), holding the event's own fields. A target travels as the contract's target JSON.
  * Reads the format before the stored format too (a kind byte 1-5, then a fixed layout), so that records
  * an older instance left on the topic during a rolling upgrade are still evaluated.
  */
@@ -33,6 +34,7 @@ public final class RequirementEventSerde implements Serde<RequirementEvent> {
     private static final int UNATTRIBUTED = 3;
     private static final int TARGET_UPSERT = 4;
     private static final int TARGET_DELETE = 5;
+    private static final int WATERMARK = 6;
     // SPANS
     private static final int SLICE_START = 1;
     private static final int AGGREGATE = 2;
@@ -45,6 +47,13 @@ public final class RequirementEventSerde implements Serde<RequirementEvent> {
     // TARGET_UPSERT, TARGET_DELETE
     private static final int TARGET_ID = 1;
     private static final int TARGET_JSON = 2;
+    // WATERMARK
+    private static final int SOURCE_TOPIC = 1;
+    private static final int SOURCE_PARTITION = 2;
+    private static final int SOURCE_PARTITIONS = 3;
+    private static final int SOURCE_WATERMARK = 4;
+    private static final int SOURCE_READING = 5;
+    private static final int SOURCE_AT = 6;
     // The kind bytes before the stored format.
     private static final byte LEGACY_SLICE = 1;
     private static final byte LEGACY_UPSERT = 2;
@@ -107,6 +116,13 @@ public final class RequirementEventSerde implements Serde<RequirementEvent> {
         public void targetDelete(RequirementEvent.TargetDelete delete, long now) {
             out.message(TARGET_DELETE, m -> m.string(TARGET_ID, delete.targetId()));
         }
+
+        @Override
+        public void watermark(RequirementEvent.SourceWatermark w, long now) {
+            out.message(WATERMARK, m -> m.string(SOURCE_TOPIC, w.topic()).int32(SOURCE_PARTITION, w.partition())
+                    .int32(SOURCE_PARTITIONS, w.partitions()).int64(SOURCE_WATERMARK, w.watermark())
+                    .int32(SOURCE_READING, ClockCodec.readingCode(w.reading())).int64(SOURCE_AT, w.at()));
+        }
     }
 
     static RequirementEvent decode(byte[] bytes) {
@@ -128,6 +144,7 @@ public final class RequirementEventSerde implements Serde<RequirementEvent> {
                         if (targetId == null) throw new IOException("target delete without a target id");
                         return new RequirementEvent.TargetDelete(targetId);
                     });
+                    case WATERMARK -> event = in.message("source watermark", RequirementEventSerde::readWatermark);
                     default -> in.skip();
                 }
             }
@@ -168,6 +185,28 @@ public final class RequirementEventSerde implements Serde<RequirementEvent> {
         }
         if (service == null) throw new IOException("unattributed counts without a service");
         return new RequirementEvent.Unattributed(service, spans, points, logs, seenAt);
+    }
+
+    private static RequirementEvent readWatermark(FieldReader in) throws IOException {
+        String topic = null;
+        int partition = -1;
+        int partitions = 0;
+        long watermark = Long.MIN_VALUE;
+        RequirementEvent.SourceWatermark.Reading reading = null;
+        long at = Long.MIN_VALUE;
+        for (int field; (field = in.next()) != 0; ) {
+            switch (field) {
+                case SOURCE_TOPIC -> topic = in.string();
+                case SOURCE_PARTITION -> partition = in.int32();
+                case SOURCE_PARTITIONS -> partitions = in.int32();
+                case SOURCE_WATERMARK -> watermark = in.int64();
+                case SOURCE_READING -> reading = ClockCodec.reading(in.int32());
+                case SOURCE_AT -> at = in.int64();
+                default -> in.skip();
+            }
+        }
+        if (topic == null || partition < 0 || reading == null) throw new IOException("source watermark without topic, partition or reading");
+        return new RequirementEvent.SourceWatermark(topic, partition, partitions, watermark, reading, at);
     }
 
     private static RequirementEvent readUpsert(FieldReader in) throws IOException {

@@ -227,8 +227,8 @@ class CardinalityTest {
             RequirementEvaluation.State state = new RequirementEvaluation.State(slices,
                     new TargetRegistry(new EvaluationPartsTest.MapWriter<>()), new Episodes(new EvaluationPartsTest.MapWriter<>()),
                     new TargetActivity(new EvaluationPartsTest.MapWriter<>()), unattributed,
-                    new CardinalityGuard("1_0", limits, 30_000));
-            evaluation = new RequirementEvaluation(1_000, 1_000, 30_000, false, state, new RequirementEvaluation.Output() {
+                    new CardinalityGuard("1_0", limits, 30_000), EvaluationPartsTest.clock(0));
+            evaluation = new RequirementEvaluation(1_000, 30_000, false, state, new RequirementEvaluation.Output() {
                 @Override
                 public void alert(io.homeostat.model.Alert alert, long now) {
                     alerts.add(alert);
@@ -258,7 +258,7 @@ class CardinalityTest {
                 public void expired(CardinalityGuard.Kind kind, long values) {
                     expired.merge(kind, values, Long::sum);
                 }
-            }, 0);
+            });
         }
     }
 

@@ -9,6 +9,7 @@ import io.homeostat.model.UnattributedStatus;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import io.homeostat.evaluate.RequirementEvent.SourceWatermark.Reading;
 import org.junit.jupiter.api.Test;
 
 /** The parts of a requirement task's state, each on its own, without Kafka. */
@@ -34,13 +35,34 @@ class EvaluationPartsTest {
         }
     }
 
+    static final String SPANS = "otlp_spans";
+
+    static SourceWatermarks sources(MapWriter<SourceWatermarks.Source> store) {
+        return new SourceWatermarks(java.util.Set.of(SPANS, "otlp_metrics"), SourceWatermarks.staleAfterMs(GRACE), store);
+    }
+
+    static EventClock clock(long startedAt) {
+        return new EventClock(SLICE, GRACE, startedAt, sources(new MapWriter<>()), new MapWriter<>());
+    }
+
+    static RequirementEvent.SourceWatermark watermark(int partition, long watermark, Reading reading, long at) {
+        return new RequirementEvent.SourceWatermark(SPANS, partition, 2, watermark, reading, at);
+    }
+
+    /** Closes what is due and records it as judged, as the evaluation does. */
+    static long close(EventClock clock, long now) {
+        long due = clock.due(now);
+        if (due != Long.MIN_VALUE) clock.judged(due);
+        return due;
+    }
+
     @Test
     void clockFollowsTheDataAndClosesSlicesGraceBehindTheNewest() {
         long now = 1_000_000;
-        EventClock clock = new EventClock(SLICE, GRACE, now);
-        assertThat(clock.close(now)).as("no data yet, not idle: no clock").isEqualTo(Long.MIN_VALUE);
+        EventClock clock = clock(now);
+        assertThat(close(clock, now)).as("no data yet, not idle: no clock").isEqualTo(Long.MIN_VALUE);
         assertThat(clock.accept("REQ-A", 500_000, 10, now)).isTrue();
-        assertThat(clock.close(now)).as("a slice closes once data a grace newer than its end arrived").isEqualTo(499_000);
+        assertThat(close(clock, now)).as("a slice closes once data a grace newer than its end arrived").isEqualTo(499_000);
         assertThat(clock.accept("REQ-A", 498_000, 3, now)).as("its slice was judged").isFalse();
         assertThat(clock.accept("REQ-A", 499_000, 2, now)).as("within grace of the newest").isTrue();
         assertThat(clock.late("REQ-A")).isEqualTo(3);
@@ -49,13 +71,125 @@ class EvaluationPartsTest {
 
     @Test
     void clockFallsBackToTheWallClockWhenInputIsIdle() {
-        EventClock clock = new EventClock(SLICE, GRACE, 0);
-        assertThat(clock.close(EventClock.STARTUP_IDLE_MS - 1)).as("waits for input after a start").isEqualTo(Long.MIN_VALUE);
-        assertThat(clock.close(EventClock.STARTUP_IDLE_MS)).isEqualTo(EventClock.STARTUP_IDLE_MS - GRACE);
+        EventClock clock = clock(0);
+        assertThat(close(clock, EventClock.STARTUP_IDLE_MS - 1)).as("waits for input after a start").isEqualTo(Long.MIN_VALUE);
+        assertThat(close(clock, EventClock.STARTUP_IDLE_MS)).isEqualTo(EventClock.STARTUP_IDLE_MS - GRACE);
         assertThat(clock.accept("REQ-A", 10_000, 1, 40_000)).as("its slice was closed by the wall clock").isFalse();
         assertThat(clock.accept("REQ-A", 29_500, 1, 40_000)).isTrue();
-        assertThat(clock.close(40_000)).as("never moves back").isEqualTo(EventClock.STARTUP_IDLE_MS - GRACE);
-        assertThat(clock.close(40_000 + GRACE + SLICE)).as("idle for grace + slice").isEqualTo(40_000 + SLICE);
+        assertThat(close(clock, 40_000)).as("never moves back").isEqualTo(EventClock.STARTUP_IDLE_MS - GRACE);
+        assertThat(close(clock, 40_000 + GRACE + SLICE)).as("idle for grace + slice").isEqualTo(40_000 + SLICE);
+    }
+
+    @Test
+    void aPartitionWithABacklogHoldsTheClockWhereItIsSoThatItsDataIsNotLate() {
+        long now = 1_000_000;
+        EventClock clock = clock(now);
+        SourceWatermarks sources = clock.sources();
+        // Partition 0 replays fast, partition 1 is still 20 s behind it: both behind (a catch-up).
+        sources.heard(watermark(0, 500_000, Reading.BEHIND, now), now);
+        sources.heard(watermark(1, 480_000, Reading.BEHIND, now), now);
+        assertThat(clock.accept("REQ-A", 500_000, 10, now)).isTrue();
+        assertThat(close(clock, now)).as("the slowest partition with a backlog decides").isEqualTo(479_000);
+        assertThat(clock.accept("REQ-A", 485_000, 4, now)).as("partition 1's data, 15 s behind the newest: on time").isTrue();
+        assertThat(clock.late("REQ-A")).isZero();
+        assertThat(sources.condition(now).input()).isEqualTo(SourceWatermarks.Condition.CATCHING_UP);
+        assertThat(sources.condition(now).heldBy()).containsExactly("otlp_spans-0", "otlp_spans-1");
+        // Partition 1 catches up: it is live, and holds nothing any more.
+        sources.heard(watermark(1, 500_000, Reading.LIVE, now + 100), now + 100);
+        sources.heard(watermark(0, 500_000, Reading.LIVE, now + 100), now + 100);
+        assertThat(close(clock, now + 100)).as("live: the newest data decides, as with one watermark").isEqualTo(499_000);
+        assertThat(sources.condition(now + 100)).isEqualTo(new SourceWatermarks.Condition("live", List.of()));
+    }
+
+    @Test
+    void aPartitionThatFallsSilentOrCannotBeReadHoldsTheClockAndIsNotSilence() {
+        long now = 1_000_000;
+        EventClock clock = clock(now);
+        SourceWatermarks sources = clock.sources();
+        sources.heard(watermark(0, 500_000, Reading.LIVE, 999_800), now);
+        sources.heard(watermark(1, 500_000, Reading.LIVE, 999_800), now);
+        assertThat(clock.accept("REQ-A", 999_000, 10, now)).isTrue();
+        // Nothing arrives any more: idle on the wall clock; partition 0 keeps saying it is read to its end,
+        // partition 1 falls silent (its task stopped, or the broker does not answer).
+        long later = now + 60_000;
+        sources.heard(watermark(0, 500_000, Reading.LIVE, later - 200), later - 100);
+        assertThat(close(clock, later)).as("partition 1 last said it was read to its end at 999.8 s: no further")
+                .isEqualTo(998_000);
+        assertThat(sources.condition(later)).isEqualTo(new SourceWatermarks.Condition("unreadable", List.of("otlp_spans-1")));
+        sources.heard(watermark(1, 500_000, Reading.UNREADABLE, later), later);
+        assertThat(close(clock, later)).as("unreadable: held where its data ended").isEqualTo(998_000);
+        sources.heard(watermark(1, 500_000, Reading.LIVE, later), later);
+        assertThat(close(clock, later)).as("readable again and read to its end: the wall clock closes silence")
+                .isEqualTo(later - GRACE);
+    }
+
+    @Test
+    void aPartitionOfAKnownTopicNotHeardFromYetHoldsEverything() {
+        long now = 1_000_000;
+        EventClock clock = clock(now);
+        SourceWatermarks sources = clock.sources();
+        sources.heard(watermark(0, 990_000, Reading.LIVE, now), now);
+        assertThat(clock.accept("REQ-A", 990_000, 10, now)).isTrue();
+        assertThat(close(clock, now)).as("the topic has two partitions; nobody reads partition 1 yet")
+                .isEqualTo(Long.MIN_VALUE);
+        assertThat(sources.condition(now).heldBy()).containsExactly("otlp_spans-1");
+        sources.heard(watermark(1, Long.MIN_VALUE, Reading.LIVE, now), now);
+        assertThat(close(clock, now)).as("an empty partition read to its end holds nothing").isEqualTo(989_000);
+    }
+
+    @Test
+    void sourcesAndTheJudgedWindowSurviveARestartAndRestoredSourcesAreSilentUntilHeard() {
+        long now = 1_000_000;
+        MapWriter<SourceWatermarks.Source> sourceStore = new MapWriter<>();
+        MapWriter<Long> judgedStore = new MapWriter<>();
+        EventClock clock = new EventClock(SLICE, GRACE, now, sources(sourceStore), judgedStore);
+        clock.sources().heard(watermark(0, 990_000, Reading.LIVE, now), now);
+        clock.sources().heard(watermark(1, 980_000, Reading.BEHIND, now), now);
+        clock.sources().heard(new RequirementEvent.SourceWatermark("old_topic", 0, 1, 0, Reading.BEHIND, now), now);
+        assertThat(clock.accept("REQ-A", 990_000, 10, now)).isTrue();
+        assertThat(close(clock, now)).isEqualTo(979_000);
+        assertThat(judgedStore.written).containsEntry(EventClock.JUDGED_KEY, 979_000L);
+        assertThat(sourceStore.written).containsOnlyKeys("otlp_spans-0", "otlp_spans-1");
+
+        long restart = now + 5_000;
+        EventClock restored = new EventClock(SLICE, GRACE, restart, sources(sourceStore), judgedStore);
+        restored.restoreJudged(judgedStore.written.get(EventClock.JUDGED_KEY));
+        sourceStore.written.forEach((key, source) -> restored.sources().restore(key, source));
+        sourceStore.written.put("gone-0", new SourceWatermarks.Source("gone", 0, 1, 0, Reading.BEHIND, 0));
+        restored.sources().restore("gone-0", sourceStore.written.get("gone-0"));
+        assertThat(sourceStore.written).as("a topic no longer read is forgotten").doesNotContainKey("gone-0");
+        assertThat(restored.accept("REQ-A", 978_000, 1, restart)).as("judged before the restart: late").isFalse();
+        assertThat(restored.accept("REQ-A", 995_000, 1, restart)).isTrue();
+        assertThat(restored.due(restart + 60_000)).as("held where the sources were: partition 1 was behind at 980 s")
+                .isEqualTo(979_000);
+        assertThat(ClockCodec.decodeSource(ClockCodec.encode(sourceStore.written.get("otlp_spans-1"))))
+                .isEqualTo(sourceStore.written.get("otlp_spans-1"));
+        assertThat(ClockCodec.decodeJudged(ClockCodec.encodeJudged(979_000))).isEqualTo(979_000);
+    }
+
+    @Test
+    void aJumpOfTheClockJudgesEveryWindowInBetweenInOrder() {
+        Harness task = new Harness();
+        task.evaluation.targetUpsert(new RequirementEvent.TargetUpsert("REQ-A/rate", Targets.successRate("REQ-A", 0.9, "1s")), 0);
+        long now = 1_000_000;
+        // Healthy, then 5 s of errors, then healthy again: all of it read at once (a catch-up).
+        for (long t = 900_000; t < 930_000; t += SLICE) {
+            boolean bad = t >= 910_000 && t < 915_000;
+            io.homeostat.aggregate.SpanAggregate spans = new io.homeostat.aggregate.SpanAggregate();
+            for (int i = 0; i < 10; i++) spans.record(5, bad, () -> "0af7651916cd43dd8448eb211c80319c");
+            task.evaluation.spans("REQ-A", new RequirementEvent.SlicePartial(t, spans), now);
+        }
+        task.clock.sources().heard(watermark(0, 905_000, Reading.BEHIND, now), now);
+        task.clock.sources().heard(watermark(1, 905_000, Reading.BEHIND, now), now);
+        task.evaluation.judge(now);
+        assertThat(task.alerts).as("only what partition 0 and 1 allow: up to 904 s").isEmpty();
+        task.clock.sources().heard(watermark(0, 929_000, Reading.LIVE, now), now);
+        task.clock.sources().heard(watermark(1, 929_000, Reading.LIVE, now), now);
+        task.evaluation.judge(now);
+        assertThat(task.alerts).extracting(Alert::status).containsExactly(Alert.FIRING, Alert.RESOLVED);
+        assertThat(task.alerts.get(0).windowEnd()).isEqualTo(io.homeostat.model.Timestamps.format(911_000));
+        assertThat(task.alerts.get(1).windowEnd()).isEqualTo(io.homeostat.model.Timestamps.format(916_000));
+        assertThat(task.alerts.get(1).resolvedReason()).isEqualTo(Alert.RESOLVED_TARGET_MET);
     }
 
     @Test
@@ -193,7 +327,7 @@ class EvaluationPartsTest {
 
     static TargetStatus status(String state, long events) {
         return new TargetStatus(TargetStatus.KIND, "t", "REQ-A", "span.count", "gte", 1, null, state, 1.0, null, null,
-                null, events, "a", "b", "c", null, null, 0);
+                null, events, "a", "b", "c", null, null, 0, "live", List.of());
     }
 
     static io.homeostat.aggregate.SpanAggregate spans(int count, double durationMs) {
@@ -210,12 +344,13 @@ class EvaluationPartsTest {
         final List<Alert> alerts = new java.util.ArrayList<>();
         final List<Object> statuses = new java.util.ArrayList<>();
         final RequirementEvaluation evaluation;
+        final EventClock clock = EvaluationPartsTest.clock(0);
 
         Harness() {
             SpanSlices slices = new SpanSlices();
             RequirementEvaluation.State state = new RequirementEvaluation.State(slices, new TargetRegistry(targets),
-                    episodeState, new TargetActivity(new MapWriter<>()), new UnattributedCounts(new MapWriter<>()));
-            evaluation = new RequirementEvaluation(SLICE, GRACE, 30_000, false, state, new RequirementEvaluation.Output() {
+                    episodeState, new TargetActivity(new MapWriter<>()), new UnattributedCounts(new MapWriter<>()), clock);
+            evaluation = new RequirementEvaluation(SLICE, 30_000, false, state, new RequirementEvaluation.Output() {
                 @Override
                 public void alert(Alert alert, long now) {
                     alerts.add(alert);
@@ -234,7 +369,7 @@ class EvaluationPartsTest {
 
                 @Override
                 public void cumulativePointsIgnored(long points) {}
-            }, 0);
+            });
         }
     }
 

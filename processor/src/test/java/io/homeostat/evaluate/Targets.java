@@ -29,4 +29,11 @@ final class Targets {
                 {"requirement": "REQ-F-AUTH-001", "metric": "span.success_rate", "target": 0.99, "operator": "gte",
                  "alert_threshold": 0.98, "business_rules": ["BR-001", "BR-002", "BR-003"]}""");
     }
+
+    /** A success rate of at least {@code target} over {@code window}. */
+    static Target successRate(String requirement, double target, String window) {
+        return parse("""
+                {"requirement": "%s", "metric": "span.success_rate", "target": %s, "operator": "gte", "window": "%s"}"""
+                .formatted(requirement, target, window));
+    }
 }

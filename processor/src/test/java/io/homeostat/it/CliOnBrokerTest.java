@@ -411,6 +411,7 @@ class CliOnBrokerTest {
         String topic = topicFor(test, "status");
         Map<String, byte[]> records = new java.util.LinkedHashMap<>();
         records.put("REQ-NFR-PERF-001/span.duration_ms", example("status-target.json"));
+        records.put("REQ-F-AUTH-001/span.success_rate", example("status-target-unreadable.json"));
         records.put("unattributed/checkout", example("status-unattributed.json"));
         produce(topic, records);
         String[] args = {"status", "--bootstrap-servers", kafka.bootstrapServers(), "--status-topic", topic};
@@ -418,18 +419,21 @@ class CliOnBrokerTest {
         Run table = homeostat(Map.of(), args);
         assertThat(table.exitCode()).as(table.err()).isZero();
         List<String> lines = table.out().lines().toList();
-        assertThat(lines.get(0)).startsWith("TARGET").contains("STATE", "ACTUAL", "GOOD", "EVENTS", "LAST_EVALUATED");
-        assertThat(lines.get(1)).startsWith("REQ-NFR-PERF-001/span.duration_ms")
-                .contains("firing", "831.96", "lt 500", "89.6%", "66.4%", "critical", "800", "2026-11-25T20:18:36.024Z");
+        assertThat(lines.get(0)).startsWith("TARGET").contains("STATE", "INPUT", "ACTUAL", "GOOD", "EVENTS", "LAST_EVALUATED");
+        assertThat(lines.get(1)).as("the service went quiet reads apart from we cannot read")
+                .startsWith("REQ-F-AUTH-001/span.success_rate").contains("firing", "unreadable (otlp_spans-1, +1)");
+        assertThat(lines.get(2)).startsWith("REQ-NFR-PERF-001/span.duration_ms")
+                .contains("firing", "live", "831.96", "lt 500", "89.6%", "66.4%", "critical", "800", "2026-11-25T20:18:36.024Z");
         assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("UNATTRIBUTED_SERVICE").contains("SPANS", "LOG_RECORDS"));
         assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("checkout").contains("1520", "12", "2026-11-25T20:18:38.000Z"));
 
         Run json = homeostat(Map.of(), concat(args, new String[] {"-o", "json"}));
         JsonNode all = Json.MAPPER.readTree(json.out());
-        assertThat(all).hasSize(2);
+        assertThat(all).hasSize(3);
         for (JsonNode record : all) Schemas.assertValid("status.schema.json", record);
-        assertThat(all.get(0).path("state").asText()).isEqualTo("firing");
-        assertThat(all.get(1).path("kind").asText()).isEqualTo("unattributed");
+        assertThat(all.get(0).path("input").asText()).isEqualTo("unreadable");
+        assertThat(all.get(1).path("state").asText()).isEqualTo("firing");
+        assertThat(all.get(2).path("kind").asText()).isEqualTo("unattributed");
     }
 
     @Test

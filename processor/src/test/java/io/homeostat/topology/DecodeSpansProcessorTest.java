@@ -130,7 +130,8 @@ class DecodeSpansProcessorTest {
     private static final class Task {
         final MockProcessorContext<String, Decoded> context = new MockProcessorContext<>();
         final KeyValueStore<Bytes, byte[]> journal;
-        final DecodeSpansProcessor processor = new DecodeSpansProcessor(SLICE_MS, Long.MAX_VALUE / 4, false);
+        final DecodeSpansProcessor processor = new DecodeSpansProcessor("otlp_spans", SLICE_MS, SLICE_MS,
+                Long.MAX_VALUE / 4, false, InputHealth.ASSUMED_READABLE);
 
         Task() {
             this(null);

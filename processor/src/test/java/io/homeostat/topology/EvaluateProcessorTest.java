@@ -39,11 +39,13 @@ class EvaluateProcessorTest {
         KeyValueStore<String, byte[]> episodes = stringStore(EvaluateProcessor.EPISODES_STORE);
         targets.put(TARGET_ID, StateCodec.encode(target));
         episodes.put(TARGET_ID, new byte[] {0x10, 0x0a, 0x03, 'f', 'p'}); // damaged: no checksum
-        for (String name : new String[] {EvaluateProcessor.TARGET_STATE_STORE, EvaluateProcessor.UNATTRIBUTED_STORE}) {
+        for (String name : new String[] {EvaluateProcessor.TARGET_STATE_STORE, EvaluateProcessor.UNATTRIBUTED_STORE,
+                EvaluateProcessor.CLOCK_STORE}) {
             stringStore(name);
         }
         sliceStores();
-        EvaluateProcessor processor = new EvaluateProcessor(SLICE, SLICE, 30_000, false, true);
+        EvaluateProcessor processor = new EvaluateProcessor(SLICE, SLICE, 30_000, false, true,
+                java.util.Set.of("otlp_spans"));
         context.setCurrentSystemTimeMs(T0);
         processor.init(context);
         assertThat(unreadableCount(EvaluateProcessor.EPISODES_STORE)).isEqualTo(1.0);
@@ -72,7 +74,7 @@ class EvaluateProcessorTest {
     @Test
     void aRestartedTaskStartsItsCapsFromWhatItsStoresHold() throws Exception {
         for (String name : new String[] {EvaluateProcessor.TARGETS_STORE, EvaluateProcessor.EPISODES_STORE,
-            EvaluateProcessor.TARGET_STATE_STORE, EvaluateProcessor.UNATTRIBUTED_STORE}) {
+            EvaluateProcessor.TARGET_STATE_STORE, EvaluateProcessor.UNATTRIBUTED_STORE, EvaluateProcessor.CLOCK_STORE}) {
             stringStore(name);
         }
         KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]> spans = sliceStores();
@@ -81,7 +83,7 @@ class EvaluateProcessorTest {
             spans.put(SliceStoreKeys.key(requirement, T0), io.homeostat.aggregate.SpanAggregateCodec.encode(healthy(1)));
         }
         EvaluateProcessor processor = new EvaluateProcessor(SLICE, SLICE, 30_000, false, true,
-                new io.homeostat.evaluate.CardinalityLimits(2, 10, 10, java.time.Duration.ofMinutes(1)));
+                java.util.Set.of("otlp_spans"), new io.homeostat.evaluate.CardinalityLimits(2, 10, 10, java.time.Duration.ofMinutes(1)));
         context.setCurrentSystemTimeMs(T0);
         processor.init(context);
         processor.process(new Record<>("user-4", new RequirementEvent.SlicePartial(T0, healthy(5)), T0));

@@ -143,6 +143,47 @@ class StoredFormatsTest {
         assertThat(Describe.of(replay(recorded.value()))).isEqualTo(recorded.description());
     }
 
+    /**
+     * Formats that have no legacy form: a source's watermark on the requirement-events topic (kind 6), and the
+     * event-clock store's two values (how far verdicts went, key {@code judged}; what is known of an input
+     * partition, key {@code topic-partition}).
+     */
+    @Test
+    void watermarksAndTheEventClockHaveGoldenBytes() throws IOException {
+        var watermark = new io.homeostat.evaluate.RequirementEvent.SourceWatermark("otlp_spans", 2, 6, 1_795_514_410_000L,
+                io.homeostat.evaluate.RequirementEvent.SourceWatermark.Reading.BEHIND, 1_795_514_412_345L);
+        var source = new io.homeostat.evaluate.SourceWatermarks.Source("otlp_metrics", 1, 3, 1_795_514_405_000L,
+                io.homeostat.evaluate.RequirementEvent.SourceWatermark.Reading.LIVE, 1_795_514_412_000L);
+        List<Golden> today = List.of(
+                new Golden(null, RequirementEventSerde.encode(watermark), Describe.of(watermark)),
+                new Golden(bytes(io.homeostat.evaluate.EventClock.JUDGED_KEY),
+                        io.homeostat.evaluate.ClockCodec.encodeJudged(1_795_514_400_000L), "1795514400000"),
+                new Golden(bytes(source.name()), io.homeostat.evaluate.ClockCodec.encode(source), Describe.of(source)));
+        Path golden = RepoFiles.resolve(TAGGED + EvaluateProcessor.CLOCK_STORE + ".txt");
+        if (Boolean.getBoolean("homeostat.writeStoredFormats")) {
+            write(golden, "requirement-events watermarks (first record, no key) and " + EvaluateProcessor.CLOCK_STORE,
+                    today);
+        }
+        List<Golden> recorded = read(golden);
+        assertThat(recorded).hasSize(3);
+        List<Function<byte[], Object>> decoders = List.of(RequirementEventSerde::decode,
+                io.homeostat.evaluate.ClockCodec::decodeJudged, io.homeostat.evaluate.ClockCodec::decodeSource);
+        for (int i = 0; i < recorded.size(); i++) {
+            Golden record = recorded.get(i);
+            assertThat(HEX.formatHex(today.get(i).value())).as("the same content, the same bytes")
+                    .isEqualTo(HEX.formatHex(record.value()));
+            assertThat(Describe.of(decoders.get(i).apply(record.value()))).isEqualTo(record.description());
+            byte[] damaged = record.value().clone();
+            damaged[damaged.length / 2] ^= 0x20;
+            Function<byte[], Object> decode = decoders.get(i);
+            assertThatThrownBy(() -> decode.apply(damaged)).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
     @Test
     void sliceStoreKeysKeepTheirLayout() throws IOException {
         for (Golden record : read(RepoFiles.resolve(LEGACY + RequirementWindows.SPAN_SLICES_STORE + ".txt"))) {

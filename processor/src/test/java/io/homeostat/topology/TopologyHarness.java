@@ -74,15 +74,21 @@ final class TopologyHarness implements AutoCloseable {
     }
 
     TopologyHarness(Path stateDir, Instant start, RuntimeSettings runtime, Duration statusInterval) {
-        this(stateDir, start, runtime, statusInterval, io.homeostat.evaluate.CardinalityLimits.defaults());
+        this(stateDir, start, runtime, statusInterval, io.homeostat.evaluate.CardinalityLimits.defaults(),
+                InputHealth.ASSUMED_READABLE);
     }
 
     TopologyHarness(Path stateDir, io.homeostat.evaluate.CardinalityLimits cardinality) {
-        this(stateDir, T0, RUNTIME, Duration.ofSeconds(1), cardinality);
+        this(stateDir, T0, RUNTIME, Duration.ofSeconds(1), cardinality, InputHealth.ASSUMED_READABLE);
+    }
+
+    /** @param inputHealth what the runner would say about reading each input partition */
+    TopologyHarness(Path stateDir, Instant start, RuntimeSettings runtime, Duration statusInterval, InputHealth inputHealth) {
+        this(stateDir, start, runtime, statusInterval, io.homeostat.evaluate.CardinalityLimits.defaults(), inputHealth);
     }
 
     TopologyHarness(Path stateDir, Instant start, RuntimeSettings runtime, Duration statusInterval,
-                    io.homeostat.evaluate.CardinalityLimits cardinality) {
+                    io.homeostat.evaluate.CardinalityLimits cardinality, InputHealth inputHealth) {
         this.now = start;
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "homeostat-test");
@@ -92,7 +98,7 @@ final class TopologyHarness implements AutoCloseable {
         // As the processor runs: a record whose processing throws is dead-lettered, not fatal.
         props.putAll(DeadLetterHandler.streamsConfig(TOPICS.deadLetters(), new FailureCounters()));
         TopologySettings settings = new TopologySettings(TOPICS, Duration.ofSeconds(1), Duration.ofSeconds(1),
-                TopologySettings.DEFAULT_MAX_FUTURE, statusInterval, runtime, cardinality);
+                TopologySettings.DEFAULT_MAX_FUTURE, statusInterval, runtime, cardinality, inputHealth);
         driver = new TopologyTestDriver(HomeostatTopology.build(settings), props, start);
         spans = driver.createInputTopic(TOPICS.spans(), new ByteArraySerializer(), new ByteArraySerializer());
         targets = driver.createInputTopic(TOPICS.targets(), new ByteArraySerializer(), new ByteArraySerializer());
