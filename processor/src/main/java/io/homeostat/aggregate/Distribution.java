@@ -1,5 +1,6 @@
 package io.homeostat.aggregate;
 
+import com.datadoghq.sketch.ddsketch.DDSketch;
 import com.datadoghq.sketch.ddsketch.DDSketchWithExactSummaryStatistics;
 import com.datadoghq.sketch.ddsketch.encoding.ByteArrayInput;
 import com.datadoghq.sketch.ddsketch.encoding.GrowingByteArrayOutput;
@@ -107,6 +108,65 @@ public final class Distribution {
             if (op.holds(-MAPPING.value(bin.getIndex()), bound, tolerance)) good += bin.getCount();
         }
         return good / total;
+    }
+
+    /**
+     * {@code base × baseWeight + subset × (subsetWeight − baseWeight) + exact}: the distribution of spans whose
+     * adjusted counts are known only per group. {@code base} holds every value of a group counted once, {@code subset}
+     * (may be {@code null}) a part of those values that weigh {@code subsetWeight} instead of {@code baseWeight}, and
+     * {@code exact} (may be {@code null}) values already weighted. Bin by bin (the bins of one mapping line up), a
+     * bin's weight never below 0; count and sum are exact, min and max those of the inputs.
+     */
+    public static Distribution weighted(Distribution base, double baseWeight, Distribution subset, double subsetWeight,
+                                        Distribution exact) {
+        if (baseWeight == 1.0 && (subset == null || subsetWeight == 1.0)) {
+            Distribution out = base.copy();
+            if (exact != null) out.merge(exact);
+            return out;
+        }
+        double extra = subset == null ? 0.0 : subsetWeight - baseWeight;
+        Store positives = STORE.get();
+        Store negatives = STORE.get();
+        addBins(positives, base.sketch.getPositiveValueStore(), baseWeight);
+        addBins(negatives, base.sketch.getNegativeValueStore(), baseWeight);
+        double zeros = zeros(base.sketch) * baseWeight;
+        double sum = base.sketch.getSum() * baseWeight;
+        if (subset != null && extra != 0.0) {
+            addBins(positives, subset.sketch.getPositiveValueStore(), extra);
+            addBins(negatives, subset.sketch.getNegativeValueStore(), extra);
+            zeros += zeros(subset.sketch) * extra;
+            sum += subset.sketch.getSum() * extra;
+        }
+        Store clampedPositives = clamp(positives);
+        Store clampedNegatives = clamp(negatives);
+        zeros = Math.max(0.0, zeros);
+        double count = clampedPositives.getTotalCount() + clampedNegatives.getTotalCount() + zeros;
+        Distribution out = count <= 0 ? new Distribution() : new Distribution(DDSketchWithExactSummaryStatistics.of(
+                DDSketch.of(MAPPING, clampedNegatives, clampedPositives, zeros), count, sum,
+                base.sketch.getMinValue(), base.sketch.getMaxValue()));
+        if (exact != null) out.merge(exact);
+        return out;
+    }
+
+    private static void addBins(Store into, Store from, double weight) {
+        for (Iterator<Bin> it = from.getAscendingIterator(); it.hasNext(); ) {
+            Bin bin = it.next();
+            into.add(bin.getIndex(), bin.getCount() * weight);
+        }
+    }
+
+    /** A store without the bins that a subtraction left at or below 0. */
+    private static Store clamp(Store store) {
+        Store out = STORE.get();
+        for (Iterator<Bin> it = store.getAscendingIterator(); it.hasNext(); ) {
+            Bin bin = it.next();
+            if (bin.getCount() > 1e-9) out.add(bin.getIndex(), bin.getCount());
+        }
+        return out;
+    }
+
+    private static double zeros(DDSketchWithExactSummaryStatistics sketch) {
+        return sketch.getCount() - sketch.getPositiveValueStore().getTotalCount() - sketch.getNegativeValueStore().getTotalCount();
     }
 
     /** The sketch's own compact encoding (with exact summary statistics, without the fixed index mapping). */

@@ -64,6 +64,7 @@ final class DecodeSpansProcessor implements Processor<byte[], byte[], String, De
     private Sensor partialsForwarded;
     private Sensor deadLettered;
     private Sensor spansRejected;
+    private Sensor spansInherited;
     private IssueForwarder issues;
     private final Map<String, Sensor> unattributedByService = new HashMap<>();
     private final SpanScanner scanner = new SpanScanner();
@@ -96,6 +97,8 @@ final class DecodeSpansProcessor implements Processor<byte[], byte[], String, De
         deadLettered = metrics.counter("span-records-dead-lettered", "Span records sent to the dead-letter topic");
         spansRejected = metrics.counter("spans-rejected",
                 "Spans that could not be used (they end before they start); the other spans of their record are processed");
+        spansInherited = metrics.counter("spans-inherited",
+                "Spans that only inherited their requirement (requirement.inherited): left out of the span SLIs, traced for issues");
         issues = new IssueForwarder(metrics, "spans");
         journal = context.getStateStore(JOURNAL_STORE);
         // Records folded but not flushed before a restart: fold them again, in their order (the store's).
@@ -149,6 +152,7 @@ final class DecodeSpansProcessor implements Processor<byte[], byte[], String, De
                     folder.rejection());
         }
         spansDecoded.record(spans.size() - rejected);
+        if (folder.inherited() > 0) spansInherited.record(folder.inherited());
         byte[] entry = folder.journalEntry(record.timestamp());
         if (entry != null) {
             Bytes key = journalKey(context.recordMetadata().orElse(null));
