@@ -125,43 +125,42 @@ public final class Distribution {
             return out;
         }
         double extra = subset == null ? 0.0 : subsetWeight - baseWeight;
-        Store positives = STORE.get();
-        Store negatives = STORE.get();
-        addBins(positives, base.sketch.getPositiveValueStore(), baseWeight);
-        addBins(negatives, base.sketch.getNegativeValueStore(), baseWeight);
+        java.util.Map<Integer, Double> positiveBins = new java.util.HashMap<>();
+        java.util.Map<Integer, Double> negativeBins = new java.util.HashMap<>();
+        addBins(positiveBins, base.sketch.getPositiveValueStore(), baseWeight);
+        addBins(negativeBins, base.sketch.getNegativeValueStore(), baseWeight);
         double zeros = zeros(base.sketch) * baseWeight;
         double sum = base.sketch.getSum() * baseWeight;
         if (subset != null && extra != 0.0) {
-            addBins(positives, subset.sketch.getPositiveValueStore(), extra);
-            addBins(negatives, subset.sketch.getNegativeValueStore(), extra);
+            addBins(positiveBins, subset.sketch.getPositiveValueStore(), extra);
+            addBins(negativeBins, subset.sketch.getNegativeValueStore(), extra);
             zeros += zeros(subset.sketch) * extra;
             sum += subset.sketch.getSum() * extra;
         }
-        Store clampedPositives = clamp(positives);
-        Store clampedNegatives = clamp(negatives);
+        Store positives = store(positiveBins);
+        Store negatives = store(negativeBins);
         zeros = Math.max(0.0, zeros);
-        double count = clampedPositives.getTotalCount() + clampedNegatives.getTotalCount() + zeros;
+        double count = positives.getTotalCount() + negatives.getTotalCount() + zeros;
         Distribution out = count <= 0 ? new Distribution() : new Distribution(DDSketchWithExactSummaryStatistics.of(
-                DDSketch.of(MAPPING, clampedNegatives, clampedPositives, zeros), count, sum,
-                base.sketch.getMinValue(), base.sketch.getMaxValue()));
+                DDSketch.of(MAPPING, negatives, positives, zeros), count, base.sketch.getMinValue(),
+                base.sketch.getMaxValue(), sum));
         if (exact != null) out.merge(exact);
         return out;
     }
 
-    private static void addBins(Store into, Store from, double weight) {
+    private static void addBins(java.util.Map<Integer, Double> into, Store from, double weight) {
         for (Iterator<Bin> it = from.getAscendingIterator(); it.hasNext(); ) {
             Bin bin = it.next();
-            into.add(bin.getIndex(), bin.getCount() * weight);
+            into.merge(bin.getIndex(), bin.getCount() * weight, Double::sum);
         }
     }
 
-    /** A store without the bins that a subtraction left at or below 0. */
-    private static Store clamp(Store store) {
+    /** A store of the bins whose weighted count is above 0 (a subtraction may leave a bin empty). */
+    private static Store store(java.util.Map<Integer, Double> bins) {
         Store out = STORE.get();
-        for (Iterator<Bin> it = store.getAscendingIterator(); it.hasNext(); ) {
-            Bin bin = it.next();
-            if (bin.getCount() > 1e-9) out.add(bin.getIndex(), bin.getCount());
-        }
+        bins.forEach((index, count) -> {
+            if (count > 1e-9) out.add(index, count);
+        });
         return out;
     }
 

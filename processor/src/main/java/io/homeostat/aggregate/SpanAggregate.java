@@ -158,15 +158,32 @@ public final class SpanAggregate {
      * no setting ({@code null}), by 1.
      */
     public Weighted weighted(io.homeostat.model.Sampling sampling) {
-        double okWeight = sampling == null ? 1.0 : 1.0 / sampling.sampleRate();
-        double errorWeight = sampling == null || sampling.alwaysSampleErrors() ? 1.0 : okWeight;
+        double okWeight = okWeight(sampling);
+        double errorWeight = errorWeight(sampling);
         long unsampledErrors = errors - sampledErrors;
         long unsampledOk = count - sampledSpans - unsampledErrors;
         double events = sampledAdjusted + unsampledOk * okWeight + unsampledErrors * errorWeight;
         double errorEvents = sampledAdjustedErrors + unsampledErrors * errorWeight;
-        Distribution durations = Distribution.weighted(durationsMs, okWeight, unsampledErrorDurationsMs, errorWeight,
-                sampledDurationsMs);
-        return new Weighted(count, events, errorEvents, durations);
+        return new Weighted(count, events, errorEvents);
+    }
+
+    /**
+     * The durations, each weighted as {@link #weighted} counts its span. Read only: with nothing to weigh it is this
+     * aggregate's own distribution.
+     */
+    public Distribution weightedDurationsMs(io.homeostat.model.Sampling sampling) {
+        double okWeight = okWeight(sampling);
+        double errorWeight = errorWeight(sampling);
+        if (okWeight == 1.0 && errorWeight == 1.0 && sampledDurationsMs == null) return durationsMs;
+        return Distribution.weighted(durationsMs, okWeight, unsampledErrorDurationsMs, errorWeight, sampledDurationsMs);
+    }
+
+    private static double okWeight(io.homeostat.model.Sampling sampling) {
+        return sampling == null ? 1.0 : 1.0 / sampling.sampleRate();
+    }
+
+    private static double errorWeight(io.homeostat.model.Sampling sampling) {
+        return sampling == null || sampling.alwaysSampleErrors() ? 1.0 : okWeight(sampling);
     }
 
     /**
@@ -175,9 +192,8 @@ public final class SpanAggregate {
      * @param spansSeen   spans received
      * @param events      the events they stand for (adjusted counts)
      * @param errorEvents of those, errors
-     * @param durationsMs their durations, each weighted by what its span stands for
      */
-    public record Weighted(long spansSeen, double events, double errorEvents, Distribution durationsMs) {}
+    public record Weighted(long spansSeen, double events, double errorEvents) {}
 
     /** Spans whose trace state gave their adjusted count. */
     public long sampledSpans() {

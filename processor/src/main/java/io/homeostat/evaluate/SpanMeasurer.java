@@ -25,7 +25,7 @@ public final class SpanMeasurer {
         long eventCount = Math.max(seen, Math.round(events));
         return switch (sli) {
             case DURATION_MS -> {
-                var durations = spans.durationsMs();
+                var durations = window.weightedDurationsMs(target.sampling());
                 boolean share = Target.thresholdIsShare(target.alertThreshold(), true);
                 double actual = share ? durations.quantile(target.shareQuantile()) : durations.mean();
                 Double good = durations.fractionSatisfying(target.operator(), target.target(), target.tolerance());
