@@ -32,8 +32,21 @@ final class DecodeLogsProcessor implements Processor<byte[], byte[], String, Dec
     private final Map<String, Sensor> unattributedByService = new HashMap<>();
 
     DecodeLogsProcessor(boolean traceIssues) {
-        this.traceIssues = traceIssues;
+        this(traceIssues, false, false);
     }
+
+    /**
+     * @param rejectUntagged a record none of whose log records carries a requirement goes to the dead-letter topic
+     * @param unknownIssues  error log records without a requirement are production issues of {@code UNKNOWN}
+     */
+    DecodeLogsProcessor(boolean traceIssues, boolean rejectUntagged, boolean unknownIssues) {
+        this.traceIssues = traceIssues;
+        this.rejectUntagged = rejectUntagged;
+        this.unknownIssues = unknownIssues;
+    }
+
+    private final boolean rejectUntagged;
+    private final boolean unknownIssues;
 
     @Override
     public void init(ProcessorContext<String, Decoded> context) {
@@ -59,7 +72,13 @@ final class DecodeLogsProcessor implements Processor<byte[], byte[], String, Dec
             context.forward(DeadLetterRecords.of(context, record, e.getMessage(), e.getClass()));
             return;
         }
-        IssueExtractor.Batch batch = IssueExtractor.fromLogs(request, record.timestamp());
+        IssueExtractor.Batch batch = IssueExtractor.fromLogs(request, record.timestamp(), unknownIssues);
+        if (rejectUntagged && UntaggedTelemetryException.allUntagged(batch.records(), batch.unattributedByService())) {
+            deadLettered.record();
+            context.forward(DeadLetterRecords.of(context, record, UntaggedTelemetryException.reason(batch.records(),
+                    "log records", batch.unattributedByService()), UntaggedTelemetryException.class));
+            return;
+        }
         logsDecoded.record(batch.records());
         long now = context.currentSystemTimeMs();
         Decoded.Builder out = new Decoded.Builder();

@@ -39,9 +39,17 @@ final class DecodeMetricsProcessor implements Processor<byte[], byte[], String, 
     private final Map<String, Sensor> unattributedByService = new HashMap<>();
 
     DecodeMetricsProcessor(long sliceMs, long maxFutureMs) {
+        this(sliceMs, maxFutureMs, false);
+    }
+
+    /** @param rejectUntagged a record none of whose data points carries a requirement goes to the dead-letter topic */
+    DecodeMetricsProcessor(long sliceMs, long maxFutureMs, boolean rejectUntagged) {
         this.sliceMs = sliceMs;
         this.maxFutureMs = maxFutureMs;
+        this.rejectUntagged = rejectUntagged;
     }
+
+    private final boolean rejectUntagged;
 
     @Override
     public void init(ProcessorContext<String, Decoded> context) {
@@ -88,6 +96,11 @@ final class DecodeMetricsProcessor implements Processor<byte[], byte[], String, 
             }
             LOG.warn("Rejected {} of the {} data points of record {}; the others are processed: {}", rejected.count(),
                     rejected.count() + result.points(), where(), rejected.summary());
+        }
+        if (rejectUntagged && UntaggedTelemetryException.allUntagged(result.points(), result.unattributedByService())) {
+            deadLetter(record, UntaggedTelemetryException.reason(result.points(), "data points", result.unattributedByService()),
+                    UntaggedTelemetryException.class);
+            return;
         }
         pointsDecoded.record(result.points());
         Decoded.Builder out = new Decoded.Builder();

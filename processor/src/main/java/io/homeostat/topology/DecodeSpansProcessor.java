@@ -71,12 +71,24 @@ final class DecodeSpansProcessor implements Processor<byte[], byte[], String, De
     private final SpanSummaries spans = new SpanSummaries();
     private final SpanSliceBuffer buffer = new SpanSliceBuffer();
     private final SpanFolder folder;
+    private final boolean rejectUntagged;
+    private final boolean unknownIssues;
     private KeyValueStore<Bytes, byte[]> journal;
     private final List<Bytes> journalKeys = new ArrayList<>();
 
     DecodeSpansProcessor(long sliceMs, long maxFutureMs, boolean traceIssues) {
+        this(sliceMs, maxFutureMs, traceIssues, false, false);
+    }
+
+    /**
+     * @param rejectUntagged a record none of whose spans carries a requirement goes to the dead-letter topic
+     * @param unknownIssues  errors without a requirement are production issues of {@code UNKNOWN}
+     */
+    DecodeSpansProcessor(long sliceMs, long maxFutureMs, boolean traceIssues, boolean rejectUntagged, boolean unknownIssues) {
         this.maxFutureMs = maxFutureMs;
         this.traceIssues = traceIssues;
+        this.rejectUntagged = rejectUntagged;
+        this.unknownIssues = unknownIssues;
         // Partials wait at most this long: a small part of a slice (verdicts are per slice), long enough that a
         // flush folds hundreds of requests: fewer partials, commits and samples to pick.
         this.flushIntervalMs = flushIntervalMs(sliceMs);
@@ -138,6 +150,12 @@ final class DecodeSpansProcessor implements Processor<byte[], byte[], String, De
             return;
         }
         Map<String, Long> unattributed = folder.fold(spans, record.timestamp());
+        if (rejectUntagged && UntaggedTelemetryException.allUntagged(spans.size(), unattributed)) {
+            // Implements: REQ-RUNTIME-001 (require_req_tags: untagged telemetry is refused, with the reason)
+            deadLetter(record, UntaggedTelemetryException.reason(spans.size(), "spans", unattributed),
+                    UntaggedTelemetryException.class);
+            return;
+        }
         int rejected = folder.rejected();
         if (rejected > 0) {
             spansRejected.record(rejected);
@@ -166,7 +184,7 @@ final class DecodeSpansProcessor implements Processor<byte[], byte[], String, De
         }
         if (traceIssues && spans.fullSpanCount() > 0) {
             // Implements: REQ-RUNTIME-003 (errors and exception events of the batch, folded per issue)
-            IssueExtractor.Batch errors = IssueExtractor.fromSpans(spans.fullSpans(), record.timestamp());
+            IssueExtractor.Batch errors = IssueExtractor.fromSpans(spans.fullSpans(), record.timestamp(), unknownIssues);
             issues.add(out, errors);
         }
         forward(out.build(), record.timestamp());

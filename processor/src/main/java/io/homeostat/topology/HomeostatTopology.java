@@ -61,12 +61,15 @@ public final class HomeostatTopology {
 
         // 1. Decode: one processor per input topic.
         KStream<String, Decoded> spans = builder.stream(topics.spans(), bytes("otlp-spans"))
-                .process(() -> new DecodeSpansProcessor(sliceMs, maxFutureMs, runtime.feedbackLoopEnabled()),
+                .process(() -> new DecodeSpansProcessor(sliceMs, maxFutureMs, runtime.feedbackLoopEnabled(),
+                                runtime.rejectUntagged(), runtime.unknownIssues()),
                         Named.as("decode-spans"), DecodeSpansProcessor.JOURNAL_STORE);
         KStream<String, Decoded> metrics = builder.stream(topics.metrics(), bytes("otlp-metrics"))
-                .process(() -> new DecodeMetricsProcessor(sliceMs, maxFutureMs), Named.as("decode-metrics"));
+                .process(() -> new DecodeMetricsProcessor(sliceMs, maxFutureMs, runtime.rejectUntagged()),
+                        Named.as("decode-metrics"));
         KStream<String, Decoded> logs = builder.stream(topics.logs(), bytes("otlp-logs"))
-                .process(() -> new DecodeLogsProcessor(runtime.feedbackLoopEnabled()), Named.as("decode-logs"));
+                .process(() -> new DecodeLogsProcessor(runtime.feedbackLoopEnabled(), runtime.rejectUntagged(),
+                        runtime.unknownIssues()), Named.as("decode-logs"));
         KStream<String, Decoded> targets = builder.stream(topics.targets(), bytes("targets"))
                 .process(RouteTargetsProcessor::new, Named.as("route-targets"), RouteTargetsProcessor.ROUTES_STORE);
         KStream<String, Decoded> decoded = spans.merge(metrics, Named.as("telemetry"))

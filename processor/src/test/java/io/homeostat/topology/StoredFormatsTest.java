@@ -366,7 +366,8 @@ class StoredFormatsTest {
         static final java.util.Set<String> ADDED_FIELDS = java.util.Set.of(
                 "SpanAggregate.sampledSpans", "SpanAggregate.sampledErrors", "SpanAggregate.sampledAdjusted",
                 "SpanAggregate.sampledAdjustedErrors", "SpanAggregate.sampledDurationsMs",
-                "SpanAggregate.unsampledErrorDurationsMs", "Target.sampling", "Alert.spansSeen");
+                "SpanAggregate.unsampledErrorDurationsMs", "Target.sampling", "Alert.spansSeen",
+                "IssueState.reportedOccurrences", "IssueState.reportedAtMs");
 
         /**
          * While set, a value is described as when the legacy files were captured: without the fields added since,
