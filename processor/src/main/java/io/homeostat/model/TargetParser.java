@@ -20,11 +20,13 @@ import java.util.TreeSet;
  */
 public final class TargetParser {
 
-    /** Fields the contract defines; anything else is a typo or a feature this version lacks. */
-    public static final Set<String> KNOWN_FIELDS = Set.of(
+    /** Fields the contract defines, in the order the message for an unknown field lists them. */
+    public static final List<String> FIELD_ORDER = List.of(
             "requirement", "metric", "target", "operator", "alert_threshold", "description", "window",
             "min_events", "for", "notify_no_data", "no_data_after", "critical_deviation_percent", "tolerance",
             "constraint", "business_rules", "labels", "annotations", "where", "ratio", "aggregation", "sampling");
+    /** Fields the contract defines; anything else is a typo or a feature this version lacks. */
+    public static final Set<String> KNOWN_FIELDS = Set.copyOf(FIELD_ORDER);
 
     private TargetParser() {}
 
@@ -58,6 +60,11 @@ public final class TargetParser {
         });
         for (String name : unknown) {
             problems.add("unknown field '" + name + "'" + suggestion(name));
+        }
+        if (!unknown.isEmpty() && unknown.stream().allMatch(name -> Suggestions.closest(name, KNOWN_FIELDS).isEmpty())) {
+            // Not a typo: maybe written for a newer Homeostat. Say what this one reads, and that nothing is half-applied.
+            problems.add("this version accepts " + String.join(", ", FIELD_ORDER) + "; a field of a newer version is "
+                    + "refused, not ignored (a target must mean the same to every instance): upgrade the processor, or leave it out");
         }
 
         String requirement = requiredText(node, "requirement", problems);
