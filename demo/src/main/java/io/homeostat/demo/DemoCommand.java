@@ -70,6 +70,13 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--encoding", defaultValue = "protobuf", converter = EncodingConverter.class,
             description = "OTLP encoding: protobuf (otlp_proto) or json (otlp_json) (default: ${DEFAULT-VALUE}).")
     KafkaExporterEncoding encoding;
+    @Option(names = "--sample-rate", defaultValue = "0.1", converter = SampleRateConverter.class,
+            description = {"How the service samples its traces (default: ${DEFAULT-VALUE}, the seed's telemetry.traces.sample_rate). "
+                    + "Below 1: the spans of the traces the SDK's TraceIdRatioBased sampler keeps, and every failed span "
+                    + "(always_sample_errors); they carry no ot=th, so the targets' sampling from the seed's file weighs them. "
+                    + "1: every span, its trace state saying ot=th:0 (sampled at 100 %), so it counts once. "
+                    + "Another rate than the targets' sampling gives wrong span counts, as it would in production."})
+    double sampleRate;
     @Option(names = "--json", description = "Also print each alert's, issue's and intent's full JSON record.")
     boolean printJson;
 
@@ -180,7 +187,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private void sendTraffic(KafkaProducer<byte[], byte[]> producer, DemoService.Topics topics) {
-        try (DemoService service = new DemoService(producer, topics, encoding, 42, List.of())) {
+        try (DemoService service = new DemoService(producer, topics, encoding, 42, sampleRate, List.of())) {
             phase("healthy", service, Behaviour.healthy(), healthy);
             phase("degraded", service, Behaviour.degraded(), degraded);
             phase("recovered", service, Behaviour.healthy(), recovered);
@@ -193,7 +200,19 @@ public final class DemoCommand implements Callable<Integer> {
         phaseName = name;
         phaseStartNanos = System.nanoTime();
         DemoService.PhaseResult result = service.phase(behaviour, length, rate);
-        say(String.format(Locale.ROOT, "phase %s done: %d logins, %d failed", name, result.logins(), result.failed()));
+        say(String.format(Locale.ROOT, "phase %s done: %d logins, %d failed%s", name, result.logins(), result.failed(),
+                sampleRate < 1 ? String.format(Locale.ROOT, " (true success rate %.4f; spans sampled at %s, every failure kept)",
+                        1 - (double) result.failed() / Math.max(1, result.logins()), sampleRate) : ""));
+    }
+
+    /** A probability above 0 and at most 1. */
+    static final class SampleRateConverter implements picocli.CommandLine.ITypeConverter<Double> {
+        @Override
+        public Double convert(String value) {
+            double rate = Double.parseDouble(value.strip());
+            DemoSampling.check(rate);
+            return rate;
+        }
     }
 
     /** {@code protobuf}/{@code json} as before, or the Collector's {@code otlp_proto}/{@code otlp_json}. */

@@ -56,16 +56,24 @@ final class DemoService implements AutoCloseable {
     /** Topics of the contract the service exports to. */
     record Topics(String spans, String metrics, String logs) {}
 
+    /**
+     * @param sampleRate how the service samples its traces ({@link DemoSampling}): 1 keeps every span; below 1 the
+     *     spans of the traces {@code TraceIdRatioBased(sampleRate)} keeps, and every failed span
+     * @param extraSpanProcessors see every span the service records, sampled or not
+     */
     DemoService(Producer<byte[], byte[]> producer, Topics topics, KafkaExporterEncoding encoding, long seed,
-                List<SpanProcessor> extraSpanProcessors) {
+                double sampleRate, List<SpanProcessor> extraSpanProcessors) {
+        DemoSampling.check(sampleRate);
         Resource resource = Resource.getDefault().merge(Resource.builder()
                 .put(AttributeKey.stringKey("service.name"), "customer-portal")
                 .put(AttributeKey.stringKey("service.version"), "1.4.2")
                 .put(AttributeKey.stringKey("deployment.environment.name"), "demo")
                 .build());
         SdkTracerProviderBuilder tracing = SdkTracerProvider.builder().setResource(resource)
+                .setSampler(DemoSampling.headSampler(sampleRate))
                 .addSpanProcessor(RequirementSpanProcessor.create())
-                .addSpanProcessor(BatchSpanProcessor.builder(new KafkaSpanExporter(producer, topics.spans(), encoding))
+                .addSpanProcessor(BatchSpanProcessor.builder(DemoSampling.exporter(
+                                new KafkaSpanExporter(producer, topics.spans(), encoding), sampleRate))
                         .setScheduleDelay(Duration.ofMillis(500)).setMaxExportBatchSize(512)
                         .setMeterProvider(MeterProvider.noop()).build());
         extraSpanProcessors.forEach(tracing::addSpanProcessor);

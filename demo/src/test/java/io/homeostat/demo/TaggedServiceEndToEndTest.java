@@ -75,7 +75,7 @@ class TaggedServiceEndToEndTest {
                          "alert_threshold": 0.98, "window": "4s", "min_events": 20, "business_rules": ["BR-001", "BR-002", "BR-003"]}""");
 
                 try (DemoService service = new DemoService(producer, new DemoService.Topics("otlp_spans", "otlp_metrics", "otlp_logs"),
-                        KafkaExporterEncoding.OTLP_PROTO, 7, List.of(SimpleSpanProcessor.create(recorded)))) {
+                        KafkaExporterEncoding.OTLP_PROTO, 7, 1.0, List.of(SimpleSpanProcessor.create(recorded)))) {
                     Behaviour down = new Behaviour("down", 700, 0.3, 0.25);
                     long deadline = System.nanoTime() + WAIT.toNanos();
                     while (!(firing(alerts, "REQ-NFR-PERF-001") && firing(alerts, "REQ-F-AUTH-001") && !issues.isEmpty())) {

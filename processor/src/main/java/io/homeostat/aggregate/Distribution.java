@@ -1,5 +1,6 @@
 package io.homeostat.aggregate;
 
+import com.datadoghq.sketch.ddsketch.DDSketch;
 import com.datadoghq.sketch.ddsketch.DDSketchWithExactSummaryStatistics;
 import com.datadoghq.sketch.ddsketch.encoding.ByteArrayInput;
 import com.datadoghq.sketch.ddsketch.encoding.GrowingByteArrayOutput;
@@ -107,6 +108,64 @@ public final class Distribution {
             if (op.holds(-MAPPING.value(bin.getIndex()), bound, tolerance)) good += bin.getCount();
         }
         return good / total;
+    }
+
+    /**
+     * {@code base × baseWeight + subset × (subsetWeight − baseWeight) + exact}: the distribution of spans whose
+     * adjusted counts are known only per group. {@code base} holds every value of a group counted once, {@code subset}
+     * (may be {@code null}) a part of those values that weigh {@code subsetWeight} instead of {@code baseWeight}, and
+     * {@code exact} (may be {@code null}) values already weighted. Bin by bin (the bins of one mapping line up), a
+     * bin's weight never below 0; count and sum are exact, min and max those of the inputs.
+     */
+    public static Distribution weighted(Distribution base, double baseWeight, Distribution subset, double subsetWeight,
+                                        Distribution exact) {
+        if (baseWeight == 1.0 && (subset == null || subsetWeight == 1.0)) {
+            Distribution out = base.copy();
+            if (exact != null) out.merge(exact);
+            return out;
+        }
+        double extra = subset == null ? 0.0 : subsetWeight - baseWeight;
+        java.util.Map<Integer, Double> positiveBins = new java.util.HashMap<>();
+        java.util.Map<Integer, Double> negativeBins = new java.util.HashMap<>();
+        addBins(positiveBins, base.sketch.getPositiveValueStore(), baseWeight);
+        addBins(negativeBins, base.sketch.getNegativeValueStore(), baseWeight);
+        double zeros = zeros(base.sketch) * baseWeight;
+        double sum = base.sketch.getSum() * baseWeight;
+        if (subset != null && extra != 0.0) {
+            addBins(positiveBins, subset.sketch.getPositiveValueStore(), extra);
+            addBins(negativeBins, subset.sketch.getNegativeValueStore(), extra);
+            zeros += zeros(subset.sketch) * extra;
+            sum += subset.sketch.getSum() * extra;
+        }
+        Store positives = store(positiveBins);
+        Store negatives = store(negativeBins);
+        zeros = Math.max(0.0, zeros);
+        double count = positives.getTotalCount() + negatives.getTotalCount() + zeros;
+        Distribution out = count <= 0 ? new Distribution() : new Distribution(DDSketchWithExactSummaryStatistics.of(
+                DDSketch.of(MAPPING, negatives, positives, zeros), count, base.sketch.getMinValue(),
+                base.sketch.getMaxValue(), sum));
+        if (exact != null) out.merge(exact);
+        return out;
+    }
+
+    private static void addBins(java.util.Map<Integer, Double> into, Store from, double weight) {
+        for (Iterator<Bin> it = from.getAscendingIterator(); it.hasNext(); ) {
+            Bin bin = it.next();
+            into.merge(bin.getIndex(), bin.getCount() * weight, Double::sum);
+        }
+    }
+
+    /** A store of the bins whose weighted count is above 0 (a subtraction may leave a bin empty). */
+    private static Store store(java.util.Map<Integer, Double> bins) {
+        Store out = STORE.get();
+        bins.forEach((index, count) -> {
+            if (count > 1e-9) out.add(index, count);
+        });
+        return out;
+    }
+
+    private static double zeros(DDSketchWithExactSummaryStatistics sketch) {
+        return sketch.getCount() - sketch.getPositiveValueStore().getTotalCount() - sketch.getNegativeValueStore().getTotalCount();
     }
 
     /** The sketch's own compact encoding (with exact summary statistics, without the fixed index mapping). */

@@ -29,9 +29,13 @@ import java.util.TreeMap;
  * (point, then scope, then resource attribute {@code requirement}).
  */
 public final class MetricBatchAggregator {
-    /** Attributes that name the requirement rather than describe the series. */
+    /**
+     * Attributes that name the requirement rather than describe the series. The seed's singular {@code business_rule}
+     * is not one: its counters label which rule a point is about ({@code account_lockouts} by {@code business_rule}),
+     * so it stays a series attribute, and {@code where: {business_rule: BR-003}} selects it.
+     */
     private static final Set<String> REQUIREMENT_KEYS = Set.of(RequirementResolver.REQUIREMENT,
-            RequirementResolver.BUSINESS_RULES, "business_rule", RequirementResolver.CONSTRAINTS, "constraint");
+            RequirementResolver.BUSINESS_RULES, RequirementResolver.CONSTRAINTS, "constraint");
 
     /** Longest metric name (as OpenTelemetry instrument names), and largest attribute (key and value, as protobuf). */
     static final int MAX_NAME_LENGTH = 255;

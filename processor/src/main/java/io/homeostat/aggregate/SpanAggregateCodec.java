@@ -13,7 +13,11 @@ import java.util.List;
  * The stored form of a {@link SpanAggregate} (slice store values; span partials on the repartition topic),
  * in the {@link StoredFormat}. Fields: 1 count, 2 errors, 3 the duration sketch (DDSketch's own protobuf
  * form), 4 error sample trace ids (16 bytes each, repeated), 5 slow samples (repeated: 1 duration ms,
- * 2 trace id). Reads the format before it too (version byte 1, fixed layout).
+ * 2 trace id); for sampled spans (written only when there are some): 6 spans with an adjusted count, 7 errors among
+ * them, 8 and 9 the sums of their adjusted counts (all, errors), 10 their durations weighted by it (sketch), 11 the
+ * durations of the errors without one (sketch; a part of field 3). Field 3 keeps its meaning: the durations of the
+ * spans without an adjusted count, each once (before sampled spans were read, every span). Reads the format before
+ * it too (version byte 1, fixed layout).
  */
 public final class SpanAggregateCodec {
     private static final int COUNT = 1;
@@ -21,6 +25,12 @@ public final class SpanAggregateCodec {
     private static final int DURATIONS = 3;
     private static final int ERROR_TRACE = 4;
     private static final int SLOW_TRACE = 5;
+    private static final int SAMPLED_SPANS = 6;
+    private static final int SAMPLED_ERRORS = 7;
+    private static final int SAMPLED_ADJUSTED = 8;
+    private static final int SAMPLED_ADJUSTED_ERRORS = 9;
+    private static final int SAMPLED_DURATIONS = 10;
+    private static final int UNSAMPLED_ERROR_DURATIONS = 11;
     private static final int SLOW_DURATION = 1;
     private static final int SLOW_TRACE_ID = 2;
     private static final byte LEGACY_V1 = 1;
@@ -40,6 +50,15 @@ public final class SpanAggregateCodec {
         for (SpanAggregate.SlowTrace slow : aggregate.slowest()) {
             out.message(SLOW_TRACE, s -> s.float64(SLOW_DURATION, slow.durationMs()).bytes(SLOW_TRACE_ID, traceId(slow.traceId())));
         }
+        if (aggregate.sampledSpans() > 0) {
+            out.int64(SAMPLED_SPANS, aggregate.sampledSpans()).int64(SAMPLED_ERRORS, aggregate.sampledErrors())
+                    .float64(SAMPLED_ADJUSTED, aggregate.sampledAdjusted())
+                    .float64(SAMPLED_ADJUSTED_ERRORS, aggregate.sampledAdjustedErrors())
+                    .bytes(SAMPLED_DURATIONS, aggregate.sampledDurationsMs().toBytes());
+        }
+        if (aggregate.unsampledErrorDurationsMs() != null) {
+            out.bytes(UNSAMPLED_ERROR_DURATIONS, aggregate.unsampledErrorDurationsMs().toBytes());
+        }
     }
 
     public static SpanAggregate decode(byte[] bytes) {
@@ -55,8 +74,20 @@ public final class SpanAggregateCodec {
         Distribution durations = null;
         List<String> errorIds = new ArrayList<>(SpanAggregate.MAX_SAMPLES);
         List<SpanAggregate.SlowTrace> slowest = new ArrayList<>(SpanAggregate.MAX_SAMPLES);
+        long sampledSpans = 0;
+        long sampledErrors = 0;
+        double sampledAdjusted = 0;
+        double sampledAdjustedErrors = 0;
+        Distribution sampledDurations = null;
+        Distribution unsampledErrorDurations = null;
         for (int field; (field = in.next()) != 0; ) {
             switch (field) {
+                case SAMPLED_SPANS -> sampledSpans = in.int64();
+                case SAMPLED_ERRORS -> sampledErrors = in.int64();
+                case SAMPLED_ADJUSTED -> sampledAdjusted = in.float64();
+                case SAMPLED_ADJUSTED_ERRORS -> sampledAdjustedErrors = in.float64();
+                case SAMPLED_DURATIONS -> sampledDurations = sketch(in.bytes());
+                case UNSAMPLED_ERROR_DURATIONS -> unsampledErrorDurations = sketch(in.bytes());
                 case COUNT -> count = in.int64();
                 case ERRORS -> errors = in.int64();
                 case DURATIONS -> {
@@ -80,7 +111,18 @@ public final class SpanAggregateCodec {
                 default -> in.skip();
             }
         }
-        return new SpanAggregate(count, errors, durations == null ? new Distribution() : durations, errorIds, slowest);
+        if (sampledSpans > count || sampledErrors > errors || sampledErrors > sampledSpans) {
+            throw new IOException("span aggregate of " + count + " spans (" + errors + " errors) with " + sampledSpans
+                    + " sampled spans (" + sampledErrors + " errors)");
+        }
+        if (sampledSpans > 0 && sampledDurations == null) sampledDurations = new Distribution();
+        return new SpanAggregate(count, errors, durations == null ? new Distribution() : durations, errorIds, slowest)
+                .withSampled(sampledSpans, sampledErrors, sampledAdjusted, sampledAdjustedErrors, sampledDurations,
+                        unsampledErrorDurations);
+    }
+
+    private static Distribution sketch(byte[] bytes) {
+        return Distribution.fromBytes(bytes, 0, bytes.length);
     }
 
     /** The format before {@link StoredFormat}: version byte 1, then a fixed layout. Read, never written. */

@@ -1,6 +1,7 @@
 package io.homeostat.aggregate;
 
 import io.homeostat.otlp.RequirementResolver;
+import io.homeostat.otlp.SamplingThreshold;
 import io.homeostat.otlp.SpanSummaries;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.KeyValue;
@@ -53,11 +54,13 @@ public final class SpanBatchAggregator {
                     long eventTimeMs = endNanos > 0 ? endNanos / 1_000_000L : endNanos < 0 ? Long.MAX_VALUE : fallbackTimeMs;
                     latest = Math.max(latest, eventTimeMs);
                     if (endNanos > 0 && startNanos > 0 && endNanos < startNanos) continue;
+                    if (SpanSummaries.isInherited(span.getAttributesList())) continue; // as SpanFolder: not a call of the requirement
                     double durationMs = endNanos > 0 && startNanos > 0 ? (endNanos - startNanos) / 1_000_000.0 : 0.0;
                     SliceKey key = new SliceKey(requirement, SliceKey.sliceStart(eventTimeMs, sliceMs));
                     boolean error = span.getStatus().getCode() == Status.StatusCode.STATUS_CODE_ERROR;
                     partials.computeIfAbsent(key, k -> new SpanAggregate())
-                            .record(durationMs, error, () -> traceIdHex(span));
+                            .record(durationMs, error, SamplingThreshold.adjustedCount(span.getTraceState()),
+                                    () -> traceIdHex(span));
                 }
             }
         }

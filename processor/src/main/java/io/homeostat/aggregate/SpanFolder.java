@@ -8,7 +8,10 @@ import java.util.Map;
  * Folds one export request's span summaries into a {@link SpanSliceBuffer}, span by span (no partial
  * aggregate per request), and writes the request's {@link SpanJournal} entry alongside. Event time is the
  * span's end (the record's timestamp when it has none), duration end minus start; spans without a
- * requirement are only counted, per service. Not thread-safe; one per decode task.
+ * requirement are only counted, per service. A span that only inherited its requirement (a database or HTTP
+ * client span inside the requirement's call, marked {@code requirement.inherited}) is not a call of the
+ * requirement: it is left out of the span SLIs (its errors still make production issues). Each span counts
+ * with its adjusted count when its trace state gives one. Not thread-safe; one per decode task.
  */
 public final class SpanFolder {
     private final long sliceMs;
@@ -17,6 +20,7 @@ public final class SpanFolder {
     private final RecordingTraceId traceId = new RecordingTraceId();
     private int rejected;
     private String rejection;
+    private int inherited;
 
     public SpanFolder(long sliceMs, SpanSliceBuffer buffer) {
         this.sliceMs = sliceMs;
@@ -42,12 +46,17 @@ public final class SpanFolder {
         journal.clear();
         rejected = 0;
         rejection = null;
+        inherited = 0;
         traceId.spans = spans;
         for (int i = 0; i < spans.size(); i++) {
             String requirement = spans.requirement(i);
             if (requirement == null) {
                 if (unattributed.isEmpty()) unattributed = new HashMap<>();
                 unattributed.merge(spans.service(i), 1L, Long::sum);
+                continue;
+            }
+            if (spans.inherited(i)) {
+                inherited++;
                 continue;
             }
             long endNanos = spans.endNanos(i);
@@ -64,9 +73,10 @@ public final class SpanFolder {
             double durationMs = endNanos > 0 && startNanos > 0 ? (endNanos - startNanos) / 1_000_000.0 : 0.0;
             long sliceStart = SliceKey.sliceStart(eventTimeMs(spans, i, recordTimestampMs), sliceMs);
             boolean error = spans.error(i);
+            double adjustedCount = spans.adjustedCount(i);
             traceId.reset(i);
-            buffer.add(requirement, sliceStart, durationMs, error, recordTimestampMs, traceId);
-            journal.add(requirement, sliceStart, durationMs, error, traceId.asked, traceId.bytes, 0);
+            buffer.add(requirement, sliceStart, durationMs, error, adjustedCount, recordTimestampMs, traceId);
+            journal.add(requirement, sliceStart, durationMs, error, adjustedCount, traceId.asked, traceId.bytes, 0);
         }
         traceId.spans = null;
         return unattributed;
@@ -79,6 +89,11 @@ public final class SpanFolder {
 
     public String rejection() {
         return rejection;
+    }
+
+    /** Spans of the last {@link #fold} left out of the span SLIs because they only inherited their requirement. */
+    public int inherited() {
+        return inherited;
     }
 
     /** The journal entry of the last {@link #fold}, or {@code null} when it folded no span. */

@@ -20,7 +20,10 @@ import java.util.List;
  * timestamp, 2 the requirements (repeated), 3 the slice starts (repeated), 4 the span count, 5 the spans,
  * packed: per span its requirement index and slice index (varints), duration (double, big-endian), flags
  * (1 error, 2 trace id asked for, 4 trace id present) and trace id (16 bytes, when present). A change to the
- * packed layout is a new field. Entries of the format before it (version byte 1) are replayed too.
+ * packed layout is a new field: an entry with a span whose trace state gave its adjusted count has all its spans in
+ * 7 (their count in 6) instead of 5, where flag 8 says an adjusted count (double, big-endian) follows the flags;
+ * entries without sampled spans are written as before. Entries of the format before it (version byte 1) are
+ * replayed too.
  */
 public final class SpanJournal {
     private static final int TIMESTAMP = 1;
@@ -28,10 +31,13 @@ public final class SpanJournal {
     private static final int SLICE_START = 3;
     private static final int SPAN_COUNT = 4;
     private static final int SPANS = 5;
+    private static final int SAMPLED_SPAN_COUNT = 6;
+    private static final int SAMPLED_SPANS = 7;
     private static final byte LEGACY_V1 = 1;
     private static final int ERROR = 1;
     private static final int ASKED = 2;
     private static final int PRESENT = 4;
+    private static final int ADJUSTED = 8;
     private static final HexFormat HEX = HexFormat.of();
 
     /** Builds one entry, reused from record to record. */
@@ -46,6 +52,7 @@ public final class SpanJournal {
         private byte[] spans = new byte[16 * 1024];
         private int spanBytes;
         private int spanCount;
+        private boolean sampled;
 
         public void clear() {
             if (requirementCount > 0) {
@@ -57,6 +64,7 @@ public final class SpanJournal {
             sliceCount = 0;
             spanBytes = 0;
             spanCount = 0;
+            sampled = false;
         }
 
         public int spans() {
@@ -66,12 +74,25 @@ public final class SpanJournal {
         /** @param traceId the 16 trace id bytes at {@code traceIdOffset} when asked for and present, else {@code null} */
         public void add(String requirement, long sliceStart, double durationMs, boolean error, boolean asked, byte[] traceId,
                  int traceIdOffset) {
-            ensure(5 + 5 + 8 + 1 + 16);
+            add(requirement, sliceStart, durationMs, error, Double.NaN, asked, traceId, traceIdOffset);
+        }
+
+        /** @param adjustedCount the span's adjusted count, {@link Double#NaN} when its trace state gave none */
+        public void add(String requirement, long sliceStart, double durationMs, boolean error, double adjustedCount,
+                        boolean asked, byte[] traceId, int traceIdOffset) {
+            ensure(5 + 5 + 8 + 1 + 8 + 16);
+            boolean hasAdjusted = adjustedCount == adjustedCount;
+            sampled |= hasAdjusted;
             spanBytes = putVarint(spans, spanBytes, requirementIndex(requirement));
             spanBytes = putVarint(spans, spanBytes, sliceIndex(sliceStart));
             long bits = Double.doubleToRawLongBits(durationMs);
             for (int i = 0; i < 8; i++) spans[spanBytes++] = (byte) (bits >>> (56 - 8 * i));
-            spans[spanBytes++] = (byte) ((error ? ERROR : 0) | (asked ? ASKED : 0) | (traceId != null ? PRESENT : 0));
+            spans[spanBytes++] = (byte) ((error ? ERROR : 0) | (asked ? ASKED : 0) | (traceId != null ? PRESENT : 0)
+                    | (hasAdjusted ? ADJUSTED : 0));
+            if (hasAdjusted) {
+                long adjustedBits = Double.doubleToRawLongBits(adjustedCount);
+                for (int i = 0; i < 8; i++) spans[spanBytes++] = (byte) (adjustedBits >>> (56 - 8 * i));
+            }
             if (traceId != null) {
                 System.arraycopy(traceId, traceIdOffset, spans, spanBytes, 16);
                 spanBytes += 16;
@@ -85,7 +106,8 @@ public final class SpanJournal {
                 out.int64(TIMESTAMP, timestampMs);
                 for (int i = 0; i < requirementCount; i++) out.string(REQUIREMENT, requirements[i]);
                 for (int i = 0; i < sliceCount; i++) out.int64(SLICE_START, slices[i]);
-                out.int32(SPAN_COUNT, spanCount).bytes(SPANS, packed);
+                if (sampled) out.int32(SAMPLED_SPAN_COUNT, spanCount).bytes(SAMPLED_SPANS, packed);
+                else out.int32(SPAN_COUNT, spanCount).bytes(SPANS, packed);
             });
         }
 
@@ -147,6 +169,8 @@ public final class SpanJournal {
             int sliceCount = 0;
             int spanCount = 0;
             byte[] spans = new byte[0];
+            int sampledCount = 0;
+            byte[] sampledSpans = null;
             for (int field; (field = in.next()) != 0; ) {
                 switch (field) {
                     case TIMESTAMP -> timestampMs = in.int64();
@@ -157,9 +181,13 @@ public final class SpanJournal {
                     }
                     case SPAN_COUNT -> spanCount = in.int32();
                     case SPANS -> spans = in.bytes();
+                    case SAMPLED_SPAN_COUNT -> sampledCount = in.int32();
+                    case SAMPLED_SPANS -> sampledSpans = in.bytes();
                     default -> in.skip();
                 }
             }
+            if (sampledSpans != null) return new Entry(timestampMs, requirements.toArray(new String[0]),
+                    Arrays.copyOf(slices, sliceCount), sampledCount, sampledSpans);
             return new Entry(timestampMs, requirements.toArray(new String[0]), Arrays.copyOf(slices, sliceCount),
                     spanCount, spans);
         });
@@ -193,6 +221,7 @@ public final class SpanJournal {
             long sliceStart = slices[getVarint(in)];
             double durationMs = in.getDouble();
             int flags = in.get();
+            double adjustedCount = (flags & ADJUSTED) != 0 ? in.getDouble() : Double.NaN;
             String traceId = null;
             if ((flags & PRESENT) != 0) {
                 byte[] raw = new byte[16];
@@ -201,7 +230,7 @@ public final class SpanJournal {
             }
             String hex = traceId;
             // A sample the buffer did not ask for when the entry was written is not in it: none to give.
-            buffer.add(requirement, sliceStart, durationMs, (flags & ERROR) != 0, timestampMs, () -> hex);
+            buffer.add(requirement, sliceStart, durationMs, (flags & ERROR) != 0, adjustedCount, timestampMs, () -> hex);
         }
     }
 

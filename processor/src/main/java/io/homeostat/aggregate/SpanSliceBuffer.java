@@ -46,16 +46,22 @@ public final class SpanSliceBuffer {
     private int open;
     private long spans;
 
-    /** Folds one span into the aggregate of its requirement and slice. */
+    /** Folds one span of unknown adjusted count into the aggregate of its requirement and slice. */
     public void add(String requirement, long sliceStart, double durationMs, boolean error, long timestampMs,
                     SpanAggregate.TraceIdSource traceId) {
+        add(requirement, sliceStart, durationMs, error, Double.NaN, timestampMs, traceId);
+    }
+
+    /** Folds one span into the aggregate of its requirement and slice; {@code adjustedCount} NaN when unknown. */
+    public void add(String requirement, long sliceStart, double durationMs, boolean error, double adjustedCount,
+                    long timestampMs, SpanAggregate.TraceIdSource traceId) {
         Slices slices = byRequirement.get(requirement);
         if (slices == null) {
             slices = new Slices();
             byRequirement.put(requirement, slices);
         }
         int before = slices.size;
-        slices.get(sliceStart, timestampMs).record(durationMs, error, traceId);
+        slices.get(sliceStart, timestampMs).record(durationMs, error, adjustedCount, traceId);
         open += slices.size - before;
         spans++;
     }

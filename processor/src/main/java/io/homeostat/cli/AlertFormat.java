@@ -26,6 +26,10 @@ public final class AlertFormat {
             line.append(String.format(Locale.ROOT, " deviation %.1f%%", alert.deviationPercent()));
         }
         line.append(" events ").append(alert.events());
+        // Sampled spans: the events they stand for, and how many arrived.
+        if (alert.spansSeen() != null && alert.spansSeen() != alert.events()) {
+            line.append(" (").append(alert.spansSeen()).append(" spans seen)");
+        }
         if (alert.resolvedReason() != null) line.append(" [").append(alert.resolvedReason()).append(']');
         if (!alert.sampleTraceIds().isEmpty()) line.append(" trace ").append(alert.sampleTraceIds().get(0));
         return line.toString();

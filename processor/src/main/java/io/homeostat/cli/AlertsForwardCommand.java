@@ -83,7 +83,7 @@ final class AlertsForwardCommand implements Callable<Integer> {
                     + "repeat_interval; 0s never (default: ${DEFAULT-VALUE}).")
     Duration repeatInterval;
 
-    @Option(names = "--label", paramLabel = "NAME=VALUE",
+    @Option(names = "--label", paramLabel = "NAME=VALUE", split = EnvironmentDefaults.MAP_SPLIT, splitSynopsisLabel = ",",
             description = "A label added to every alert (e.g. cluster=prod-eu), like Prometheus' external labels; repeatable.")
     Map<String, String> labels = new LinkedHashMap<>();
 
@@ -92,7 +92,7 @@ final class AlertsForwardCommand implements Callable<Integer> {
                     + "{target_id}, {requirement}, {metric}, {fingerprint}, {alert_id}.")
     String generatorUrl;
 
-    @Option(names = "--header", paramLabel = "NAME=VALUE",
+    @Option(names = "--header", paramLabel = "NAME=VALUE", split = EnvironmentDefaults.MAP_SPLIT, splitSynopsisLabel = ",",
             description = "An HTTP header on every request (e.g. Authorization=Bearer ...); repeatable.")
     Map<String, String> headers = new LinkedHashMap<>();
 

@@ -48,6 +48,12 @@ final class ConfigSources {
         return String.join(", ", files.stream().map(f -> f.equals("-") ? "<stdin>" : f).toList());
     }
 
+    /** Each warning of a read that succeeded, one line each, on standard error. */
+    static void printWarnings(PrintWriter err, TargetFiles.Loaded loaded) {
+        loaded.warnings().forEach(warning -> err.println("warning: " + warning));
+        err.flush();
+    }
+
     /** Every problem, one per line, under a headline that says what did not happen. */
     static void printProblems(PrintWriter err, String headline, io.homeostat.config.ConfigException e) {
         err.println(headline + ": " + e.problems().size() + " problem(s):");

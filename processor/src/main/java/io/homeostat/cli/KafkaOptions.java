@@ -34,8 +34,10 @@ public final class KafkaOptions {
             description = "A Kafka client/Streams properties file (security, SASL, ...); env HOMEOSTAT_KAFKA_CONFIG.")
     Path kafkaConfig;
 
-    @Option(names = {"-X", "--kafka-property"}, paramLabel = "KEY=VALUE",
-            description = "Any Kafka client or Streams property, repeatable; wins over --kafka-config.")
+    @Option(names = {"-X", "--kafka-property"}, paramLabel = "KEY=VALUE", split = EnvironmentDefaults.MAP_SPLIT,
+            splitSynopsisLabel = ",",
+            description = "Any Kafka client or Streams property, repeatable; wins over --kafka-config; env "
+                    + "HOMEOSTAT_KAFKA_PROPERTY (pairs separated by newlines, or by commas before the next KEY=).")
     Map<String, String> kafkaProperties = new LinkedHashMap<>();
 
     @Option(names = "--timeout", defaultValue = "5s", converter = DurationConverter.class, paramLabel = "DURATION",

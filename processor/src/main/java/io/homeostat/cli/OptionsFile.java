@@ -17,7 +17,7 @@ import picocli.CommandLine.Model.OptionSpec;
  * A command's options from a YAML file: each key is an option's long name ({@code resend-interval}, or
  * {@code resend_interval}), each value what the command line would take (a list for a repeatable option, a
  * mapping for {@code KEY=VALUE} options). The command line wins over the environment
- * ({@code HOMEOSTAT_<OPTION>}), which wins over the file, which wins over the built-in default.
+ * ({@link EnvironmentDefaults}), which wins over the file, which wins over the built-in default.
  */
 final class OptionsFile {
     private static final YAMLMapper YAML = new YAMLMapper();
@@ -32,16 +32,25 @@ final class OptionsFile {
      * @throws CommandLine.ParameterException naming the file and the setting that is wrong
      */
     static void apply(CommandSpec spec, Path file, String fileOption, Map<String, String> environment) {
-        JsonNode root;
+        apply(spec, read(spec, file, fileOption), file, fileOption, environment);
+    }
+
+    /** The file as a tree ({@code null} when empty), or a {@link CommandLine.ParameterException} naming it. */
+    static JsonNode read(CommandSpec spec, Path file, String fileOption) {
         try {
-            root = YAML.readTree(file.toFile());
+            JsonNode root = YAML.readTree(file.toFile());
+            return root == null || root.isMissingNode() || root.isNull() ? null : root;
         } catch (NoSuchFileException | java.io.FileNotFoundException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), fileOption + " " + file + ": no such file");
         } catch (IOException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), fileOption + " " + file + " is not YAML: "
                     + e.getMessage().lines().findFirst().orElse(""));
         }
-        if (root == null || root.isMissingNode() || root.isNull()) return;
+    }
+
+    /** As {@link #apply(CommandSpec, Path, String, Map)}, for a file already read ({@code root}). */
+    static void apply(CommandSpec spec, JsonNode root, Path file, String fileOption, Map<String, String> environment) {
+        if (root == null) return;
         if (!root.isObject()) {
             throw new CommandLine.ParameterException(spec.commandLine(), fileOption + " " + file
                     + " must be a mapping of option names to values (e.g. resend-interval: 30s)");
@@ -60,7 +69,7 @@ final class OptionsFile {
                         + field.getKey() + "'" + hint);
             }
             if (spec.commandLine().getParseResult().hasMatchedOption(option)) continue;
-            if (environment.containsKey(EnvironmentDefaults.variableFor(name))) continue;
+            if (new EnvironmentDefaults(environment).variable(option).isPresent()) continue;
             option.setValue(convert(spec, option, args(name, field.getValue()), file, fileOption));
         }
     }

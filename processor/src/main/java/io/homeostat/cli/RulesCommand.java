@@ -82,6 +82,7 @@ public final class RulesCommand {
             TargetFiles.Loaded loaded;
             try {
                 loaded = TargetFiles.load(ConfigSources.read(files, System.in), new Variables(Homeostat.environment(spec)));
+                ConfigSources.printWarnings(spec.commandLine().getErr(), loaded);
                 if (format == Format.prometheus) {
                     PrometheusRules.Export export = PrometheusRules.export(loaded, names,
                             new PrometheusRules.Options(scrapeInterval, metricNames));

@@ -33,7 +33,9 @@ import picocli.CommandLine.Spec;
 /** {@code homeostat run}: the processor. Runs until SIGTERM/SIGINT (or the thread is interrupted). */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Run the Homeostat processor: OTLP in, homeostasis alerts out.",
-                "Every option can also be set by an environment variable HOMEOSTAT_<OPTION>, e.g. HOMEOSTAT_BOOTSTRAP_SERVERS."})
+                "Every option can also be set by an environment variable HOMEOSTAT_RUN_<OPTION> (HOMEOSTAT_RUN_SLICE), "
+                        + "or HOMEOSTAT_<OPTION> where no other command has an option of that name (HOMEOSTAT_BOOTSTRAP_SERVERS, "
+                        + "HOMEOSTAT_APPLICATION_ID); see docs/operations.md."})
 public final class RunCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
 
@@ -41,6 +43,13 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin TopicOptions topicOptions;
     @Mixin RuntimeOptions runtimeOptions;
     @Mixin CardinalityOptions cardinalityOptions;
+
+    @Option(names = RunConfigFile.OPTION, paramLabel = "FILE",
+            description = {"Settings from a YAML file: run's options by name (slice: 10s), or the seed's plugin "
+                    + "configuration (.claude/plugins.yml: plugins[].config.runtime with require_req_tags, "
+                    + "homeostasis_check_interval (the slice), alert_on_deviation, auto_generate_intents, "
+                    + "feedback_loop_enabled). The command line and the environment win over the file."})
+    Path config;
 
     @Option(names = "--application-id", defaultValue = "homeostat",
             description = "Kafka Streams application id: consumer group, internal topic prefix (default: ${DEFAULT-VALUE}).")
@@ -98,6 +107,7 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (config != null) RunConfigFile.apply(spec, config, Homeostat.environment(spec));
         Topics topics = topicOptions.topics();
         TopologySettings settings;
         try {
@@ -134,10 +144,12 @@ public final class RunCommand implements Callable<Integer> {
                 processingGuarantee, Durations.format(slice), Durations.format(grace), topics.spans(), topics.metrics(),
                 topics.targets(), topics.alerts(), topics.status(), topics.deadLetters());
         LOG.info("Runtime: alert_on_deviation={}, auto_generate_intents={}, feedback_loop_enabled={}, require_req_tags={}, "
-                        + "issue quiet period {}; logs from {}, issues to {}, intents to {}", settings.runtime().alertOnDeviation(),
-                settings.runtime().autoGenerateIntents(), settings.runtime().feedbackLoopEnabled(),
-                settings.runtime().requireReqTags(), Durations.format(settings.runtime().issueQuietPeriod()), topics.logs(),
-                topics.issues(), topics.intents());
+                        + "unknown issues {}, issue quiet period {}, issue refresh {}{}; logs from {}, issues to {}, intents to {}",
+                settings.runtime().alertOnDeviation(), settings.runtime().autoGenerateIntents(),
+                settings.runtime().feedbackLoopEnabled(), settings.runtime().rejectUntagged() ? "reject"
+                        : settings.runtime().requireReqTags() ? "warn" : "off", settings.runtime().unknownIssues(),
+                Durations.format(settings.runtime().issueQuietPeriod()), Durations.format(settings.runtime().issueRefresh()),
+                config == null ? "" : " (settings file " + config + ")", topics.logs(), topics.issues(), topics.intents());
         LOG.info("Cardinality per task: at most {} requirements without a target, {} metric series, {} services of "
                         + "unattributed telemetry; idle ones forgotten after {}", settings.cardinality().maxRequirements(),
                 settings.cardinality().maxSeries(), settings.cardinality().maxServices(),

@@ -108,6 +108,7 @@ public final class TargetsCommand {
             TargetFiles.Loaded loaded;
             try {
                 loaded = TargetFiles.load(ConfigSources.read(input.files, System.in), new Variables(Homeostat.environment(spec)));
+                ConfigSources.printWarnings(spec.commandLine().getErr(), loaded);
             } catch (ConfigException e) {
                 ConfigSources.printProblems(err, "Not applied, nothing written (" + files + ")", e);
                 return 1;
@@ -171,6 +172,7 @@ public final class TargetsCommand {
             TargetFiles.Loaded loaded;
             try {
                 loaded = TargetFiles.load(ConfigSources.read(input.files, System.in), new Variables(Homeostat.environment(spec)));
+                ConfigSources.printWarnings(spec.commandLine().getErr(), loaded);
             } catch (ConfigException e) {
                 ConfigSources.printProblems(spec.commandLine().getErr(), "Invalid (" + files + ")", e);
                 return 1;

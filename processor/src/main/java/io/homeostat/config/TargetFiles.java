@@ -38,10 +38,14 @@ public final class TargetFiles {
     /** One input: a file's name (for messages) and its text. */
     public record Source(String name, String text) {}
 
-    /** Everything read: the targets in file order, and the first observability file's settings (or null). */
-    public record Loaded(List<ResolvedTarget> targets, ObservabilityConfig config) {
+    /**
+     * Everything read: the targets in file order, the first observability file's settings (or null), and warnings
+     * (e.g. a variable not set in a part of the file Homeostat does not read), each with its line.
+     */
+    public record Loaded(List<ResolvedTarget> targets, ObservabilityConfig config, List<ConfigProblem> warnings) {
         public Loaded {
             targets = List.copyOf(targets);
+            warnings = List.copyOf(warnings);
         }
     }
 
@@ -54,14 +58,27 @@ public final class TargetFiles {
     public static Loaded load(List<Source> sources, Variables variables) throws ConfigException {
         List<ConfigProblem> problems = new ArrayList<>();
         List<ResolvedTarget> targets = new ArrayList<>();
+        List<ConfigProblem> warnings = new ArrayList<>();
         ObservabilityConfig firstConfig = null;
         for (Source source : sources) {
-            List<YamlTree> documents = YamlTree.read(source.name(), source.text(), variables, problems);
+            List<YamlTree> documents = YamlTree.read(source.name(), source.text(), variables, problems, true);
             if (documents.isEmpty() && problems.isEmpty()) {
                 problems.add(new ConfigProblem(source.name(), 0, 0, "", "no targets: the file is empty"));
             }
             boolean observability = documents.size() == 1 && documents.get(0).root().isObject()
                     && documents.get(0).root().has("telemetry");
+            for (YamlTree document : documents) {
+                for (ConfigProblem unset : document.unsetVariables()) {
+                    if (observability && !readByHomeostat(unset.path())) {
+                        // The seed's ${ENV}, ${VERSION}: what Homeostat does not read need not be set.
+                        warnings.add(new ConfigProblem(unset.source(), unset.line(), unset.column(), unset.path(),
+                                unset.message().replaceFirst("; set it, or write .*\\)$", ")") + "; not read by Homeostat, left out"));
+                        document.clear(unset.path());
+                    } else {
+                        problems.add(unset);
+                    }
+                }
+            }
             if (observability) {
                 ObservabilityConfig config = readObservability(source.name(), documents.get(0), targets, problems);
                 if (firstConfig == null) firstConfig = config;
@@ -77,7 +94,18 @@ public final class TargetFiles {
                     .thenComparingInt(ConfigProblem::line));
             throw new ConfigException(problems);
         }
-        return new Loaded(targets, firstConfig);
+        return new Loaded(targets, firstConfig, warnings);
+    }
+
+    /**
+     * The parts of an observability file a target is made of: its homeostasis entries, the metric declarations they
+     * resolve against, and the trace sampling that weighs their spans. The rest (environment, global tags, the
+     * service name, propagation) only labels exported rules and listings.
+     */
+    static boolean readByHomeostat(String path) {
+        return path.equals("telemetry") || path.startsWith("telemetry.homeostasis") || path.startsWith("telemetry.metrics")
+                || path.equals("telemetry.traces") || path.startsWith("telemetry.traces.sample_rate")
+                || path.startsWith("telemetry.traces.always_sample_errors");
     }
 
     // ---------------------------------------------------------------- config/observability.yml
@@ -109,7 +137,9 @@ public final class TargetFiles {
             }
         }
         Map<String, MetricDeclaration> metrics = readMetrics(telemetry.get("metrics"), report);
-        ObservabilityConfig config = new ObservabilityConfig(source, provider, serviceName, environment, globalTags, metrics);
+        io.homeostat.model.Sampling traces = readTraces(telemetry.get("traces"), report);
+        ObservabilityConfig config = new ObservabilityConfig(source, provider, serviceName, environment, globalTags, metrics,
+                traces);
 
         JsonNode homeostasis = telemetry.get("homeostasis");
         String homeostasisPath = "telemetry.homeostasis";
@@ -134,6 +164,31 @@ public final class TargetFiles {
             }
         }
         return config;
+    }
+
+    /**
+     * {@code telemetry.traces}: {@code sample_rate} (the share of traces kept, in (0, 1]) and {@code always_sample_errors}.
+     * Null when absent or 1 (nothing to weigh).
+     */
+    private static io.homeostat.model.Sampling readTraces(JsonNode traces, Problems report) {
+        if (traces == null || traces.isNull()) return null;
+        if (!traces.isObject()) {
+            report.at("telemetry.traces", "must be a mapping (sample_rate, always_sample_errors, ...)");
+            return null;
+        }
+        JsonNode rate = traces.get("sample_rate");
+        JsonNode errors = traces.get("always_sample_errors");
+        boolean alwaysErrors = false;
+        if (errors != null && !errors.isNull()) {
+            if (!errors.isBoolean()) report.at("telemetry.traces.always_sample_errors", "must be true or false");
+            else alwaysErrors = errors.asBoolean();
+        }
+        if (rate == null || rate.isNull()) return null;
+        if (!rate.isNumber() || !(rate.asDouble() > 0 && rate.asDouble() <= 1)) {
+            report.at("telemetry.traces.sample_rate", "must be a number in (0, 1] (0.1 keeps 10 % of the traces), not " + rate);
+            return null;
+        }
+        return rate.asDouble() == 1.0 ? null : new io.homeostat.model.Sampling(rate.asDouble(), alwaysErrors);
     }
 
     private static Map<String, MetricDeclaration> readMetrics(JsonNode metrics, Problems report) {
@@ -224,6 +279,18 @@ public final class TargetFiles {
         }
         if (resolution != null) {
             fields.put("metric", resolution.metric());
+            boolean spans = resolution.kind() == MetricResolution.Kind.SPAN_SLI
+                    || resolution.kind() == MetricResolution.Kind.SPAN_RATIO_BY_NAME;
+            if (spans && config.traces() != null && !fields.has("sampling")) {
+                // Implements: REQ-RUNTIME-001 (the seed's traces.sample_rate weighs the span SLIs)
+                ObjectNode sampling = fields.putObject("sampling");
+                sampling.put("sample_rate", config.traces().sampleRate());
+                sampling.put("always_sample_errors", config.traces().alwaysSampleErrors());
+                notes.add("sampling " + config.traces().sampleRate() + (config.traces().alwaysSampleErrors()
+                        ? ", errors always kept" : "") + " from telemetry.traces: a span without ot=th in its trace state "
+                        + "stands for " + formatCount(1 / config.traces().sampleRate()) + " spans"
+                        + (config.traces().alwaysSampleErrors() ? ", an error for itself" : ""));
+            }
             MetricDeclaration declaration = resolution.declaration();
             if (declaration != null && declaration.constraint() != null && !fields.has("constraint")) {
                 fields.put("constraint", declaration.constraint());
@@ -240,6 +307,10 @@ public final class TargetFiles {
         YamlTree.Location at = report.tree.location(path);
         targets.add(new ResolvedTarget(id != null ? id : target.defaultId(), target, resolution, report.source,
                 at == null ? 0 : at.line(), notes));
+    }
+
+    private static String formatCount(double count) {
+        return count == Math.rint(count) ? Long.toString((long) count) : String.format(java.util.Locale.ROOT, "%.4g", count);
     }
 
     /**

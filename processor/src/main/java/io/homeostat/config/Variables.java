@@ -17,6 +17,8 @@ public final class Variables {
     private static final Pattern REFERENCE = Pattern.compile("\\$\\$|\\$\\{([^}]*)}|\\$\\{");
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
+    /** How the message of a variable that is not set begins. */
+    public static final String NOT_SET = "environment variable ";
     private final Map<String, String> environment;
 
     public Variables(Map<String, String> environment) {
@@ -74,7 +76,7 @@ public final class Variables {
         boolean unset = value == null || (emptyCountsAsUnset && value.isEmpty());
         if (!unset) return value;
         if (fallback != null) return fallback;
-        problems.add("environment variable " + name + " is not set (referenced as " + reference
+        problems.add(NOT_SET + name + " is not set (referenced as " + reference
                 + "; set it, or write ${" + name + ":-default})");
         return reference;
     }

@@ -45,10 +45,51 @@ public final class YamlTree {
 
     private final JsonNode root;
     private final Map<String, Location> locations;
+    private final List<ConfigProblem> unsetVariables;
 
-    private YamlTree(JsonNode root, Map<String, Location> locations) {
+    private YamlTree(JsonNode root, Map<String, Location> locations, List<ConfigProblem> unsetVariables) {
         this.root = root;
         this.locations = locations;
+        this.unsetVariables = List.copyOf(unsetVariables);
+    }
+
+    /**
+     * The values whose {@code ${VAR}} could not be expanded (when read with a separate sink for them, see
+     * {@link #read(String, String, Variables, List, boolean)}): the caller decides which are errors.
+     */
+    public List<ConfigProblem> unsetVariables() {
+        return unsetVariables;
+    }
+
+    /** Removes the key at {@code path} (keys joined with dots; a list item, {@code [i]}, becomes null), if it is there. */
+    public void clear(String path) {
+        JsonNode parent = root;
+        String rest = path;
+        while (parent != null) {
+            int dot = rest.indexOf('.');
+            int bracket = rest.indexOf('[');
+            if (bracket == 0) {
+                int close = rest.indexOf(']');
+                int index = Integer.parseInt(rest.substring(1, close));
+                String after = rest.substring(close + 1).replaceFirst("^\\.", "");
+                if (after.isEmpty()) {
+                    if (parent instanceof ArrayNode array && index < array.size()) array.set(index, JsonNodeFactory.instance.nullNode());
+                    return;
+                }
+                parent = parent.get(index);
+                rest = after;
+                continue;
+            }
+            int end = dot < 0 ? (bracket < 0 ? rest.length() : bracket) : (bracket < 0 ? dot : Math.min(dot, bracket));
+            String key = rest.substring(0, end);
+            String after = rest.substring(end).replaceFirst("^\\.", "");
+            if (after.isEmpty()) {
+                if (parent instanceof ObjectNode object) object.remove(key);
+                return;
+            }
+            parent = parent.get(key);
+            rest = after;
+        }
     }
 
     public JsonNode root() {
@@ -73,6 +114,15 @@ public final class YamlTree {
      * Problems (syntax, duplicate keys, unset variables) are added to {@code problems}, each with its line.
      */
     public static List<YamlTree> read(String source, String text, Variables variables, List<ConfigProblem> problems) {
+        return read(source, text, variables, problems, false);
+    }
+
+    /**
+     * As {@link #read(String, String, Variables, List)}; with {@code variablesApart}, a value whose variable is not
+     * set is not a problem here but kept in the document's {@link #unsetVariables()} (its text as written).
+     */
+    public static List<YamlTree> read(String source, String text, Variables variables, List<ConfigProblem> problems,
+                                      boolean variablesApart) {
         LoaderOptions options = new LoaderOptions();
         options.setMergeOnCompose(true); // anchors and << merges, handy for targets that share fields
         options.setAllowRecursiveKeys(false);
@@ -82,8 +132,9 @@ public final class YamlTree {
             for (Node node : yaml.composeAll(new StringReader(text))) {
                 if (node == null) continue;
                 Converter converter = new Converter(source, variables, options, problems);
+                if (variablesApart) converter.unset = new ArrayList<>();
                 JsonNode root = converter.convert(node, "", 0);
-                documents.add(new YamlTree(root, converter.locations));
+                documents.add(new YamlTree(root, converter.locations, converter.unset == null ? List.of() : converter.unset));
             }
         } catch (MarkedYAMLException e) {
             Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
@@ -104,6 +155,8 @@ public final class YamlTree {
         private final Map<String, Location> locations = new HashMap<>();
         private final Resolver resolver = new Resolver();
         private final ScalarConstructor scalars;
+        /** Where unset variables go when the caller keeps them apart; else {@code null} (they are problems). */
+        List<ConfigProblem> unset;
 
         Converter(String source, Variables variables, LoaderOptions options, List<ConfigProblem> problems) {
             this.source = source;
@@ -156,7 +209,9 @@ public final class YamlTree {
                 List<String> expansionProblems = new ArrayList<>();
                 String expanded = variables.expand(node.getValue(), expansionProblems);
                 for (String problem : expansionProblems) {
-                    problems.add(ConfigProblem.at(source, Location.of(node.getStartMark()), path, problem));
+                    ConfigProblem at = ConfigProblem.at(source, Location.of(node.getStartMark()), path, problem);
+                    if (unset != null && problem.startsWith(Variables.NOT_SET)) unset.add(at);
+                    else problems.add(at);
                 }
                 boolean plain = node.getScalarStyle() == DumperOptions.ScalarStyle.PLAIN;
                 Tag tag = plain ? resolver.resolve(NodeId.scalar, expanded, true) : Tag.STR;

@@ -134,7 +134,8 @@ public final class AlertLifecycle {
                 Alert.KIND_NO_DATA.equals(kind) ? NO_DATA_SEVERITY : null, verdict == null ? 0 : verdict.events(),
                 Timestamps.format(windowStart), Timestamps.format(windowEnd), Timestamps.format(0), Timestamps.format(now),
                 Timestamps.format(now), reason, target.description(), target.constraint(), target.businessRules(),
-                target.labels(), target.annotations(), measured ? verdict.sampleTraceIds() : List.of());
+                target.labels(), target.annotations(), measured ? verdict.sampleTraceIds() : List.of(),
+                verdict == null ? null : verdict.spansSeen());
     }
 
     private static Episode fire(String targetId, Target target, Verdict verdict, String fingerprint, long now,
@@ -151,7 +152,7 @@ public final class AlertLifecycle {
                 verdict.severity(), verdict.events(), Timestamps.format(verdict.windowStart()),
                 Timestamps.format(verdict.windowEnd()), Timestamps.format(startsAt), null, Timestamps.format(now),
                 null, target.description(), target.constraint(), target.businessRules(), target.labels(),
-                target.annotations(), verdict.sampleTraceIds());
+                target.annotations(), verdict.sampleTraceIds(), verdict.spansSeen());
     }
 
     /** The last firing alert, closed; with the current window's numbers when there are any. */
@@ -168,6 +169,7 @@ public final class AlertLifecycle {
                 verdict != null ? Timestamps.format(verdict.windowEnd()) : last.windowEnd(),
                 last.startsAt(), Timestamps.format(now), Timestamps.format(now), reason, last.description(),
                 last.constraint(), last.businessRules(), last.labels(), last.annotations(),
-                measured ? verdict.sampleTraceIds() : last.sampleTraceIds());
+                measured ? verdict.sampleTraceIds() : last.sampleTraceIds(),
+                verdict != null ? verdict.spansSeen() : last.spansSeen());
     }
 }

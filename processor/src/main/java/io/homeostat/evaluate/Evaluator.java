@@ -17,12 +17,14 @@ public final class Evaluator {
     // Implements: REQ-RUNTIME-002 (deviation detection with severity by deviation percent)
     public static Verdict judge(Target target, Measurement m, long windowStart, long windowEnd) {
         if (m.events() == 0) {
-            return new Verdict(Verdict.State.NO_EVENTS, null, null, null, null, 0, windowStart, windowEnd, List.of());
+            return new Verdict(Verdict.State.NO_EVENTS, null, null, null, null, 0, windowStart, windowEnd, List.of(),
+                    m.spansSeen());
         }
         Double actual = Double.isFinite(m.actual()) ? m.actual() : null;
-        if (m.events() < target.minEvents() || actual == null) {
+        // Span SLIs judge min_events on the spans seen: a sampled window stands for more events than it proves.
+        if (m.evidence() < target.minEvents() || actual == null) {
             return new Verdict(Verdict.State.INSUFFICIENT_DATA, actual, m.goodRatio(), null, null, m.events(),
-                    windowStart, windowEnd, m.sampleTraceIds());
+                    windowStart, windowEnd, m.sampleTraceIds(), m.spansSeen());
         }
         Operator op = target.operator();
         boolean violated;
@@ -40,7 +42,7 @@ public final class Evaluator {
         String severity = violated ? severity(deviation, target.criticalDeviationPercent()) : null;
         Verdict.State state = alerting ? Verdict.State.VIOLATED : violated ? Verdict.State.DEVIATING : Verdict.State.OK;
         return new Verdict(state, actual, m.goodRatio(), deviation, severity, m.events(), windowStart, windowEnd,
-                m.sampleTraceIds());
+                m.sampleTraceIds(), m.spansSeen());
     }
 
     /** "target 0.99, alert if it drops below 0.98": the actual must also fail the operator against the level. */

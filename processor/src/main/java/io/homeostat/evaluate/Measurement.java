@@ -9,11 +9,23 @@ import java.util.List;
  * @param goodRatio    for distributions, the share of events meeting the target; else {@code null}
  * @param distribution whether the metric is a distribution (which gives alert_threshold in (0,1) its
  *                     "share of good events" meaning)
- * @param events       events in the window (spans, or data points' counts)
+ * @param events       events in the window (the events spans stand for by their adjusted counts, or data points'
+ *                     counts)
+ * @param spansSeen    for span SLIs, the spans received (what {@code min_events} is judged on); else {@code null}
  */
 public record Measurement(double actual, Double goodRatio, boolean distribution, long events,
-                          List<String> sampleTraceIds) {
+                          List<String> sampleTraceIds, Long spansSeen) {
     public Measurement {
         sampleTraceIds = List.copyOf(sampleTraceIds);
+    }
+
+    /** A measurement of anything but spans. */
+    public Measurement(double actual, Double goodRatio, boolean distribution, long events, List<String> sampleTraceIds) {
+        this(actual, goodRatio, distribution, events, sampleTraceIds, null);
+    }
+
+    /** What {@code min_events} is judged on: the spans seen for span SLIs (the evidence), else the events. */
+    public long evidence() {
+        return spansSeen != null ? spansSeen : events;
     }
 }

@@ -308,7 +308,7 @@ public final class RequirementEvaluation implements RequirementEvent.Handler {
                 verdict.goodRatio(), verdict.deviationPercent(), verdict.severity(), verdict.events(),
                 Timestamps.format(verdict.windowStart()), Timestamps.format(verdict.windowEnd()), Timestamps.format(now),
                 open == null ? null : open.lastAlert().alertId(), open == null ? null : open.lastAlert().startsAt(),
-                clock.late(target.requirement()), input.input(), input.heldBy());
+                clock.late(target.requirement()), input.input(), input.heldBy(), verdict.spansSeen());
     }
 
     /**

@@ -9,34 +9,40 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
-/** Computes a span SLI from a window's merged {@link SpanAggregate}. */
+/**
+ * Computes a span SLI from a window's merged {@link SpanAggregate}, counting each span by the events it stands for:
+ * its adjusted count from its trace state, else by the target's {@code sampling} setting, else 1
+ * ({@link SpanAggregate#weighted}).
+ */
 public final class SpanMeasurer {
     private SpanMeasurer() {}
 
     public static Measurement measure(SpanSli sli, Target target, SpanAggregate window, Duration windowLength) {
-        long events = window.count();
+        long seen = window.count();
+        if (seen == 0) return new Measurement(Double.NaN, null, sli == SpanSli.DURATION_MS, 0, List.of(), 0L);
+        SpanAggregate.Weighted spans = window.weighted(target.sampling());
+        double events = spans.events();
+        long eventCount = Math.max(seen, Math.round(events));
         return switch (sli) {
             case DURATION_MS -> {
-                var durations = window.durationsMs();
+                var durations = window.weightedDurationsMs(target.sampling());
                 boolean share = Target.thresholdIsShare(target.alertThreshold(), true);
-                double actual = events == 0 ? Double.NaN
-                        : share ? durations.quantile(target.shareQuantile()) : durations.mean();
-                Double good = events == 0 ? null
-                        : durations.fractionSatisfying(target.operator(), target.target(), target.tolerance());
-                yield new Measurement(actual, good, true, events, slowestTraceIds(window));
+                double actual = share ? durations.quantile(target.shareQuantile()) : durations.mean();
+                Double good = durations.fractionSatisfying(target.operator(), target.target(), target.tolerance());
+                yield new Measurement(actual, good, true, eventCount, slowestTraceIds(window), seen);
             }
-            case SUCCESS_RATE -> new Measurement(ratio(events - window.errors(), events), null, false, events,
-                    errorTraceIds(window));
-            case ERROR_RATE -> new Measurement(ratio(window.errors(), events), null, false, events,
-                    errorTraceIds(window));
-            case COUNT -> new Measurement(events, null, false, events, anyTraceIds(window));
+            case SUCCESS_RATE -> new Measurement(ratio(events - spans.errorEvents(), events), null, false, eventCount,
+                    errorTraceIds(window), seen);
+            case ERROR_RATE -> new Measurement(ratio(spans.errorEvents(), events), null, false, eventCount,
+                    errorTraceIds(window), seen);
+            case COUNT -> new Measurement(events, null, false, eventCount, anyTraceIds(window), seen);
             case RATE -> new Measurement(events / Math.max(0.001, windowLength.toMillis() / 1000.0), null, false,
-                    events, anyTraceIds(window));
+                    eventCount, anyTraceIds(window), seen);
         };
     }
 
-    private static double ratio(long part, long whole) {
-        return whole == 0 ? Double.NaN : (double) part / whole;
+    private static double ratio(double part, double whole) {
+        return whole == 0 ? Double.NaN : Math.max(0.0, Math.min(1.0, part / whole));
     }
 
     private static List<String> slowestTraceIds(SpanAggregate window) {

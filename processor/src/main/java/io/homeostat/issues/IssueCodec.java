@@ -36,6 +36,9 @@ public final class IssueCodec {
     private static final int STATE_RESOLVED_AT = 6;
     private static final int STATE_INTENT_CREATED_AT = 7;
     private static final int STATE_INTENT_PRIORITY = 8;
+    /** The occurrences and wall time of the record last published (written when known: 0 is "not known"). */
+    private static final int STATE_REPORTED_OCCURRENCES = 9;
+    private static final int STATE_REPORTED_AT = 10;
     // AlertIntents.Mark
     private static final int MARK_ALERT_ID = 1;
     private static final int MARK_PRIORITY = 2;
@@ -56,11 +59,15 @@ public final class IssueCodec {
     }
 
     public static byte[] encode(IssueState state) {
-        return StoredFormat.write(out -> out.message(STATE_ISSUE, p -> writePartial(p, state.issue))
-                .bool(STATE_OPEN, state.open).int32(STATE_REPORTED_LEVEL, state.reportedLevel)
-                .bool(STATE_REPORTED_CRITICAL, state.reportedCritical).int64(STATE_LAST_ARRIVAL, state.lastArrivalMs)
-                .int64(STATE_RESOLVED_AT, state.resolvedAtMs).int64(STATE_INTENT_CREATED_AT, state.intentCreatedAtMs)
-                .string(STATE_INTENT_PRIORITY, state.intentPriority));
+        return StoredFormat.write(out -> {
+            out.message(STATE_ISSUE, p -> writePartial(p, state.issue))
+                    .bool(STATE_OPEN, state.open).int32(STATE_REPORTED_LEVEL, state.reportedLevel)
+                    .bool(STATE_REPORTED_CRITICAL, state.reportedCritical).int64(STATE_LAST_ARRIVAL, state.lastArrivalMs)
+                    .int64(STATE_RESOLVED_AT, state.resolvedAtMs).int64(STATE_INTENT_CREATED_AT, state.intentCreatedAtMs)
+                    .string(STATE_INTENT_PRIORITY, state.intentPriority);
+            if (state.reportedOccurrences != 0) out.int64(STATE_REPORTED_OCCURRENCES, state.reportedOccurrences);
+            if (state.reportedAtMs != 0) out.int64(STATE_REPORTED_AT, state.reportedAtMs);
+        });
     }
 
     public static IssueState decodeState(byte[] bytes) {
@@ -74,8 +81,12 @@ public final class IssueCodec {
                 long resolvedAt = 0;
                 long intentCreatedAt = 0;
                 String intentPriority = null;
+                long reportedOccurrences = 0;
+                long reportedAt = 0;
                 for (int field; (field = in.next()) != 0; ) {
                     switch (field) {
+                        case STATE_REPORTED_OCCURRENCES -> reportedOccurrences = in.int64();
+                        case STATE_REPORTED_AT -> reportedAt = in.int64();
                         case STATE_ISSUE -> issue = in.message("issue partial", IssueCodec::readPartial);
                         case STATE_OPEN -> open = in.bool();
                         case STATE_REPORTED_LEVEL -> reportedLevel = in.int32();
@@ -88,8 +99,11 @@ public final class IssueCodec {
                     }
                 }
                 if (issue == null) throw new IOException("issue state without its issue");
-                return new IssueState(issue, open, reportedLevel, reportedCritical, lastArrival, resolvedAt,
+                IssueState state = new IssueState(issue, open, reportedLevel, reportedCritical, lastArrival, resolvedAt,
                         intentCreatedAt, intentPriority);
+                state.reportedOccurrences = reportedOccurrences;
+                state.reportedAtMs = reportedAt;
+                return state;
             });
         }
         checkLegacy(bytes, "issue state");

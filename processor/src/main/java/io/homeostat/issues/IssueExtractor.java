@@ -28,8 +28,9 @@ import java.util.Map;
  * recorded no exception event but say what failed (a status message or an {@code error.type}), and log
  * records of severity ERROR or above. A bare ERROR status with neither message nor type (typically a
  * parent span marking a failure that a child recorded as an exception) opens no issue of its own; it is
- * still an error in the span SLIs. Telemetry without a requirement cannot be traced to one and is only
- * counted.
+ * still an error in the span SLIs. An error without a requirement is an issue of requirement
+ * {@value #UNKNOWN_REQUIREMENT}, one per service (as the seed's tracer does), unless that is switched off: then it is
+ * only counted.
  */
 // Implements: REQ-RUNTIME-003 (production errors traced back to their requirement)
 public final class IssueExtractor {
@@ -43,6 +44,11 @@ public final class IssueExtractor {
     public static final String USER_ID = "user.id";
     public static final String SEVERITY = "severity";
     public static final String ERROR_SEVERITY = "error.severity";
+    /**
+     * The requirement of an error that names none, as the seed's {@code trace_context.get("requirement", "UNKNOWN")}:
+     * such errors are issues of their service (the service is part of the issue's identity).
+     */
+    public static final String UNKNOWN_REQUIREMENT = "UNKNOWN";
     private static final HexFormat HEX = HexFormat.of();
     private static final int TRACE_ID_BYTES = 16;
     private static final int SPAN_ID_BYTES = 8;
@@ -64,7 +70,12 @@ public final class IssueExtractor {
 
     /** @param fallbackTimeMs event time for spans that carry none (the Kafka record's timestamp) */
     public static Batch fromSpans(ExportTraceServiceRequest request, long fallbackTimeMs) {
-        Folder folder = new Folder();
+        return fromSpans(request, fallbackTimeMs, false);
+    }
+
+    /** @param unknownIssues errors without a requirement are issues of {@value #UNKNOWN_REQUIREMENT} */
+    public static Batch fromSpans(ExportTraceServiceRequest request, long fallbackTimeMs, boolean unknownIssues) {
+        Folder folder = new Folder(unknownIssues);
         long spans = 0;
         for (ResourceSpans resourceSpans : request.getResourceSpansList()) {
             List<KeyValue> resource = resourceSpans.getResource().getAttributesList();
@@ -90,7 +101,7 @@ public final class IssueExtractor {
         for (Span.Event event : span.getEventsList()) {
             if (!EXCEPTION_EVENT.equals(event.getName())) continue;
             sawException = true;
-            if (context == null) context = Context.of(own, scope, resource);
+            if (context == null) context = folder.context(own, scope, resource);
             if (context == null) return; // no requirement: counted with the span SLIs
             List<KeyValue> attrs = event.getAttributesList();
             String type = firstNonNull(Attributes.text(attrs, EXCEPTION_TYPE), Attributes.text(own, ERROR_TYPE),
@@ -110,7 +121,7 @@ public final class IssueExtractor {
             folder.bareErrorSpans++;
             return;
         }
-        context = Context.of(own, scope, resource);
+        context = folder.context(own, scope, resource);
         if (context == null) return;
         folder.add(new Occurrence(context.requirement, context.service, context.businessRules, context.constraints,
                 type == null ? Occurrence.UNSPECIFIED_TYPE : type, message, "", id(span.getTraceId(), TRACE_ID_BYTES),
@@ -120,7 +131,12 @@ public final class IssueExtractor {
 
     /** @param fallbackTimeMs event time for log records that carry none (the Kafka record's timestamp) */
     public static Batch fromLogs(ExportLogsServiceRequest request, long fallbackTimeMs) {
-        Folder folder = new Folder();
+        return fromLogs(request, fallbackTimeMs, false);
+    }
+
+    /** @param unknownIssues error log records without a requirement are issues of {@value #UNKNOWN_REQUIREMENT} */
+    public static Batch fromLogs(ExportLogsServiceRequest request, long fallbackTimeMs, boolean unknownIssues) {
+        Folder folder = new Folder(unknownIssues);
         long records = 0;
         for (ResourceLogs resourceLogs : request.getResourceLogsList()) {
             List<KeyValue> resource = resourceLogs.getResource().getAttributesList();
@@ -131,12 +147,10 @@ public final class IssueExtractor {
                     List<KeyValue> own = log.getAttributesList();
                     int severity = log.getSeverityNumberValue();
                     boolean error = SeverityRules.isErrorLog(severity, log.getSeverityText());
-                    Context context = error ? Context.of(own, scope, resource) : null;
-                    if (context == null) {
-                        if (!error && RequirementResolver.requirement(own, scope, resource) != null) continue;
-                        folder.unattributed.merge(RequirementResolver.serviceName(resource), 1L, Long::sum);
-                        continue;
-                    }
+                    boolean tagged = RequirementResolver.requirement(own, scope, resource) != null;
+                    if (!tagged) folder.unattributed.merge(RequirementResolver.serviceName(resource), 1L, Long::sum);
+                    Context context = error ? folder.context(own, scope, resource) : null;
+                    if (context == null) continue;
                     String body = text(log.getBody());
                     String message = body.isEmpty() ? orEmpty(Attributes.text(own, EXCEPTION_MESSAGE)) : body;
                     String type = firstNonNull(Attributes.text(own, EXCEPTION_TYPE), Attributes.text(own, ERROR_TYPE),
@@ -156,22 +170,31 @@ public final class IssueExtractor {
 
     /** Requirement context of a span or log record, resolved once per record that has an error. */
     private record Context(String requirement, String service, List<String> businessRules, List<String> constraints) {
-        /** {@code null} when the record has no requirement. */
-        static Context of(List<KeyValue> own, List<KeyValue> scope, List<KeyValue> resource) {
+        /** {@code null} when the record has no requirement, unless {@code unknown}: then {@value #UNKNOWN_REQUIREMENT}. */
+        static Context of(List<KeyValue> own, List<KeyValue> scope, List<KeyValue> resource, boolean unknown) {
             String requirement = RequirementResolver.requirement(own, scope, resource);
-            if (requirement == null) return null;
-            return new Context(requirement, RequirementResolver.serviceName(resource),
-                    RequirementResolver.keys(RequirementResolver.BUSINESS_RULES, own, scope, resource),
+            if (requirement == null && !unknown) return null;
+            return new Context(requirement == null ? UNKNOWN_REQUIREMENT : requirement, RequirementResolver.serviceName(resource),
+                    RequirementResolver.businessRules(own, scope, resource),
                     RequirementResolver.keys(RequirementResolver.CONSTRAINTS, own, scope, resource));
         }
     }
 
     /** Folds occurrences into partials by issue id. */
     private static final class Folder {
+        final boolean unknownIssues;
         final Map<String, IssuePartial> issues = new LinkedHashMap<>();
         final Map<String, Long> unattributed = new HashMap<>();
         long occurrences;
         long bareErrorSpans;
+
+        Folder(boolean unknownIssues) {
+            this.unknownIssues = unknownIssues;
+        }
+
+        Context context(List<KeyValue> own, List<KeyValue> scope, List<KeyValue> resource) {
+            return Context.of(own, scope, resource, unknownIssues);
+        }
 
         void add(Occurrence occurrence) {
             occurrences++;

@@ -75,8 +75,10 @@ public final class IssuePartial {
     public static Key keyOf(Occurrence occurrence) {
         String normalized = MessageNormalizer.normalize(occurrence.message(), occurrence.userId());
         String topFrame = StackFrames.top(occurrence.stackTrace());
-        return new Key(TraceIds.issueId(occurrence.requirement(), occurrence.errorType(), normalized, topFrame),
-                normalized, topFrame);
+        // An error without a requirement is its service's: UNKNOWN issues are per service.
+        String owner = IssueExtractor.UNKNOWN_REQUIREMENT.equals(occurrence.requirement())
+                ? IssueExtractor.UNKNOWN_REQUIREMENT + "@" + occurrence.service() : occurrence.requirement();
+        return new Key(TraceIds.issueId(owner, occurrence.errorType(), normalized, topFrame), normalized, topFrame);
     }
 
     /** The issue id an occurrence belongs to. */

@@ -18,6 +18,10 @@ public final class IssueState {
     long intentCreatedAtMs;
     /** Priority the intent was last published with; {@code null} when it has none. */
     String intentPriority;
+    /** Occurrences of the record last published; 0 when not known (a state stored before it was kept). */
+    long reportedOccurrences;
+    /** Wall time the record was last published; 0 when not known. */
+    long reportedAtMs;
 
     IssueState(IssuePartial issue, boolean open, int reportedLevel, boolean reportedCritical, long lastArrivalMs,
                long resolvedAtMs, long intentCreatedAtMs, String intentPriority) {
@@ -49,5 +53,15 @@ public final class IssueState {
 
     public boolean hasIntent() {
         return intentCreatedAtMs != 0;
+    }
+
+    /** Whether the issue changed since its record was last published (an open issue whose counts grew). */
+    public boolean changedSincePublished() {
+        return open && reportedOccurrences != 0 && issue.occurrences != reportedOccurrences;
+    }
+
+    /** Wall time the record was last published; 0 when not known. */
+    public long reportedAtMs() {
+        return reportedAtMs;
     }
 }

@@ -7,10 +7,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The lifecycle of one production issue, plain Java. An issue record is published when the issue opens
+ * The lifecycle of one production issue, plain Java. An issue record is published at once when the issue opens
  * (or reopens after it was resolved), when its severity changes, and when its occurrences cross 10, 100,
- * 1 000, …; never once per occurrence. It resolves after a quiet period with no occurrence. Its feedback
- * intent is created with the first record, and published again (same id) only if its priority rises.
+ * 1 000, … (a <em>milestone</em>, logged); in between, an issue whose counts changed is republished at most once
+ * per refresh interval (not logged), so the topic's latest record is never more than that behind — never once
+ * per occurrence. It resolves after a quiet period with no occurrence. Its feedback intent is created with the
+ * first record, and published again (same id) only if its priority rises.
  */
 // Implements: REQ-RUNTIME-003 (issue state, emission on meaningful change, feedback intents)
 public final class IssueTracker {
@@ -21,7 +23,12 @@ public final class IssueTracker {
      * @param issues  issue records to publish, in order
      * @param intents intent records to publish, in order
      */
-    public record Transition(IssueState state, List<ProductionIssue> issues, List<FeedbackIntent> intents) {}
+    public record Transition(IssueState state, List<ProductionIssue> issues, List<FeedbackIntent> intents,
+                             boolean milestone) {
+        public Transition(IssueState state, List<ProductionIssue> issues, List<FeedbackIntent> intents) {
+            this(state, issues, intents, !issues.isEmpty());
+        }
+    }
 
     /** Order of magnitude of an occurrence count: 0 below 10, 1 from 10, 2 from 100, … */
     static int level(long occurrences) {
@@ -38,6 +45,14 @@ public final class IssueTracker {
      * @param intents whether feedback intents are generated
      */
     public static Transition occurred(IssueState state, IssuePartial partial, long now, boolean intents) {
+        return occurred(state, partial, now, intents, Long.MAX_VALUE);
+    }
+
+    /**
+     * @param refreshMs an issue whose counts changed is republished when its last record is at least this old
+     *                  ({@link Long#MAX_VALUE}: only on milestones)
+     */
+    public static Transition occurred(IssueState state, IssuePartial partial, long now, boolean intents, long refreshMs) {
         boolean report;
         if (state == null) {
             state = new IssueState(partial, true, -1, false, now, 0, 0, null);
@@ -51,7 +66,12 @@ public final class IssueTracker {
             state.open = true;
             state.resolvedAtMs = 0;
         }
-        if (!report) return new Transition(state, List.of(), List.of());
+        if (!report) {
+            if (state.reportedAtMs != 0 && now - state.reportedAtMs >= refreshMs) {
+                return new Transition(state, List.of(record(state, now)), List.of(), false);
+            }
+            return new Transition(state, List.of(), List.of());
+        }
         List<FeedbackIntent> newIntents = new ArrayList<>(1);
         if (intents) {
             String priority = SeverityRules.priority(severity(state));
@@ -64,6 +84,18 @@ public final class IssueTracker {
             }
         }
         return new Transition(state, List.of(record(state, now)), newIntents);
+    }
+
+    /**
+     * The refresh check, every {@code tickMs} of wall time: an issue whose counts changed since its last record is
+     * republished once that record is {@code refreshMs} old, less one tick, so that the record on the topic is never
+     * more than {@code refreshMs} behind the issue.
+     */
+    public static Transition refresh(IssueState state, long now, long refreshMs, long tickMs) {
+        if (!state.changedSincePublished() || now - state.reportedAtMs < refreshMs - tickMs) {
+            return new Transition(state, List.of(), List.of());
+        }
+        return new Transition(state, List.of(record(state, now)), List.of(), false);
     }
 
     /** The wall-clock check: an open issue with no occurrence for {@code quietMs} resolves. */
@@ -83,6 +115,8 @@ public final class IssueTracker {
         IssuePartial i = state.issue;
         state.reportedLevel = level(i.occurrences);
         state.reportedCritical = i.critical;
+        state.reportedOccurrences = i.occurrences;
+        state.reportedAtMs = now;
         Long users = i.affectedUsers();
         return new ProductionIssue(i.issueId, state.open ? ProductionIssue.OPEN : ProductionIssue.RESOLVED,
                 i.requirement, List.copyOf(i.businessRules), List.copyOf(i.constraints), i.service, i.errorType,

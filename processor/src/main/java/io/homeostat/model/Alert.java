@@ -1,5 +1,6 @@
 package io.homeostat.model;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +13,7 @@ import java.util.Map;
     "fingerprint", "alert_id", "status", "kind", "target_id", "requirement", "metric", "operator", "target",
     "alert_threshold", "actual", "good_ratio", "deviation_percent", "severity", "events", "window_start",
     "window_end", "starts_at", "ends_at", "timestamp", "resolved_reason", "description", "constraint",
-    "business_rules", "labels", "annotations", "sample_trace_ids"})
+    "business_rules", "labels", "annotations", "sample_trace_ids", "spans_seen"})
 public record Alert(
         String fingerprint,
         String alertId,
@@ -40,7 +41,20 @@ public record Alert(
         List<String> businessRules,
         Map<String, String> labels,
         Map<String, String> annotations,
-        List<String> sampleTraceIds) {
+        List<String> sampleTraceIds,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Long spansSeen) {
+
+    /** An alert without span counts (an OTLP metric's, or no window). */
+    public Alert(String fingerprint, String alertId, String status, String kind, String targetId, String requirement,
+                 String metric, String operator, double target, Double alertThreshold, Double actual, Double goodRatio,
+                 Double deviationPercent, String severity, long events, String windowStart, String windowEnd,
+                 String startsAt, String endsAt, String timestamp, String resolvedReason, String description,
+                 String constraint, List<String> businessRules, Map<String, String> labels,
+                 Map<String, String> annotations, List<String> sampleTraceIds) {
+        this(fingerprint, alertId, status, kind, targetId, requirement, metric, operator, target, alertThreshold, actual,
+                goodRatio, deviationPercent, severity, events, windowStart, windowEnd, startsAt, endsAt, timestamp,
+                resolvedReason, description, constraint, businessRules, labels, annotations, sampleTraceIds, null);
+    }
 
     public static final String FIRING = "firing";
     public static final String RESOLVED = "resolved";

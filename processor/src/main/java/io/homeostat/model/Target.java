@@ -32,7 +32,8 @@ public record Target(
         Map<String, String> annotations,
         Map<String, List<String>> where,
         Ratio ratio,
-        Aggregation aggregation) {
+        Aggregation aggregation,
+        Sampling sampling) {
 
     public static final Duration DEFAULT_WINDOW = Duration.ofMinutes(1);
     public static final long DEFAULT_MIN_EVENTS = 1;
@@ -113,6 +114,11 @@ public record Target(
             writeRef(ratioNode.putObject("total"), ratio.total());
         }
         if (aggregation != null) node.put("aggregation", aggregation.code());
+        if (sampling != null) {
+            ObjectNode samplingNode = node.putObject("sampling");
+            samplingNode.put("sample_rate", sampling.sampleRate());
+            samplingNode.put("always_sample_errors", sampling.alwaysSampleErrors());
+        }
         return node;
     }
 

@@ -20,11 +20,13 @@ import java.util.TreeSet;
  */
 public final class TargetParser {
 
-    /** Fields the contract defines; anything else is a typo or a feature this version lacks. */
-    public static final Set<String> KNOWN_FIELDS = Set.of(
+    /** Fields the contract defines, in the order the message for an unknown field lists them. */
+    public static final List<String> FIELD_ORDER = List.of(
             "requirement", "metric", "target", "operator", "alert_threshold", "description", "window",
             "min_events", "for", "notify_no_data", "no_data_after", "critical_deviation_percent", "tolerance",
-            "constraint", "business_rules", "labels", "annotations", "where", "ratio", "aggregation");
+            "constraint", "business_rules", "labels", "annotations", "where", "ratio", "aggregation", "sampling");
+    /** Fields the contract defines; anything else is a typo or a feature this version lacks. */
+    public static final Set<String> KNOWN_FIELDS = Set.copyOf(FIELD_ORDER);
 
     private TargetParser() {}
 
@@ -58,6 +60,11 @@ public final class TargetParser {
         });
         for (String name : unknown) {
             problems.add("unknown field '" + name + "'" + suggestion(name));
+        }
+        if (!unknown.isEmpty() && unknown.stream().allMatch(name -> Suggestions.closest(name, KNOWN_FIELDS).isEmpty())) {
+            // Not a typo: maybe written for a newer Homeostat. Say what this one reads, and that nothing is half-applied.
+            problems.add("this version accepts " + String.join(", ", FIELD_ORDER) + "; a field of a newer version is "
+                    + "refused, not ignored (a target must mean the same to every instance): upgrade the processor, or leave it out");
         }
 
         String requirement = requiredText(node, "requirement", problems);
@@ -112,6 +119,7 @@ public final class TargetParser {
                 problems.add("'aggregation': " + e.getMessage());
             }
         }
+        Sampling sampling = sampling(node.get("sampling"), problems);
         if (ratio != null && !where.isEmpty()) {
             problems.add("'where' does not apply to a ratio target: put it in ratio.good and ratio.total");
         }
@@ -125,7 +133,7 @@ public final class TargetParser {
                 forDuration, notifyNoData, noDataAfter,
                 critical == null ? Target.DEFAULT_CRITICAL_DEVIATION_PERCENT : critical,
                 tolerance == null ? 0.0 : tolerance, constraint, businessRules, labels, annotations, where, ratio,
-                aggregation);
+                aggregation, sampling);
     }
 
     /** {@code {"status": "success"}} or {@code {"status": ["success", "failure"]}}: attribute → allowed values. */
@@ -154,6 +162,35 @@ public final class TargetParser {
             }
         }
         return where;
+    }
+
+    /**
+     * {@code {"sample_rate": 0.1, "always_sample_errors": true}}: how the spans a span SLI reads were sampled when
+     * their trace state does not say it.
+     */
+    private static Sampling sampling(JsonNode value, List<String> problems) {
+        if (value == null || value.isNull()) return null;
+        if (!value.isObject()) {
+            problems.add("'sampling' must be an object {\"sample_rate\": 0.1, \"always_sample_errors\": true}");
+            return null;
+        }
+        value.fieldNames().forEachRemaining(name -> {
+            if (!name.equals("sample_rate") && !name.equals("always_sample_errors")) {
+                problems.add("unknown field 'sampling." + name + "'" + Suggestions.closest(name, List.of("sample_rate",
+                        "always_sample_errors")).map(known -> " (did you mean '" + known + "'?)").orElse(""));
+            }
+        });
+        JsonNode rate = value.get("sample_rate");
+        if (rate == null || rate.isNull()) {
+            problems.add("missing required field 'sampling.sample_rate' (the share of spans kept, in (0, 1])");
+            return null;
+        }
+        if (!rate.isNumber() || !(rate.asDouble() > 0 && rate.asDouble() <= 1)) {
+            problems.add("'sampling.sample_rate' must be a number in (0, 1] (0.1 keeps 10 % of the spans), not " + describe(rate));
+            return null;
+        }
+        boolean errors = bool(value, "always_sample_errors", false, problems);
+        return new Sampling(rate.asDouble(), errors);
     }
 
     private static Target.Ratio ratio(JsonNode value, List<String> problems) {

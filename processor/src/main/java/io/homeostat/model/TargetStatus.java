@@ -1,5 +1,6 @@
 package io.homeostat.model;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 /**
@@ -11,10 +12,11 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  *                    {@code unreadable} (a partition cannot be read, or nobody reads it: verdicts wait, and silence
  *                    is not judged)
  * @param inputHeldBy the input partitions ({@code topic-partition}) verdicts wait for; empty when live
+ * @param spansSeen   span targets: the spans in the window, beside the events they stand for when sampled
  */
 @JsonPropertyOrder({"kind", "target_id", "requirement", "metric", "operator", "target", "alert_threshold", "state",
     "actual", "good_ratio", "deviation_percent", "severity", "events", "window_start", "window_end",
-    "last_evaluated", "alert_id", "firing_since", "late_events", "input", "input_held_by"})
+    "last_evaluated", "alert_id", "firing_since", "late_events", "input", "input_held_by", "spans_seen"})
 public record TargetStatus(
         String kind,
         String targetId,
@@ -36,7 +38,18 @@ public record TargetStatus(
         String firingSince,
         long lateEvents,
         String input,
-        java.util.List<String> inputHeldBy) {
+        java.util.List<String> inputHeldBy,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Long spansSeen) {
+
+    /** A status without span counts (an OTLP metric target's). */
+    public TargetStatus(String kind, String targetId, String requirement, String metric, String operator, double target,
+                        Double alertThreshold, String state, Double actual, Double goodRatio, Double deviationPercent,
+                        String severity, long events, String windowStart, String windowEnd, String lastEvaluated,
+                        String alertId, String firingSince, long lateEvents, String input, java.util.List<String> inputHeldBy) {
+        this(kind, targetId, requirement, metric, operator, target, alertThreshold, state, actual, goodRatio,
+                deviationPercent, severity, events, windowStart, windowEnd, lastEvaluated, alertId, firingSince,
+                lateEvents, input, inputHeldBy, null);
+    }
 
     public static final String KIND = "target";
     public static final String OK = "ok";

@@ -10,6 +10,8 @@ import java.util.List;
 public final class RequirementResolver {
     public static final String REQUIREMENT = "requirement";
     public static final String BUSINESS_RULES = "business_rules";
+    /** The seed's singular form, on its counters and log extras ({@code business_rule="BR-001"}): read as a rule too. */
+    public static final String BUSINESS_RULE = "business_rule";
     public static final String CONSTRAINTS = "constraints";
     public static final String SERVICE_NAME = "service.name";
     /** Service name used when a resource names none, as the OpenTelemetry SDKs do. */
@@ -51,6 +53,24 @@ public final class RequirementResolver {
             keys = keys.stream().filter(key -> key.length() <= MAX_LENGTH).toList(); // too long to be a key
         }
         return keys;
+    }
+
+    /**
+     * Business rules from the nearest level that names any, in {@code business_rules} or the seed's singular
+     * {@code business_rule} (both at one level: the plural's first, then the singular's, without repeats).
+     */
+    public static List<String> businessRules(List<KeyValue> own, List<KeyValue> scope, List<KeyValue> resource) {
+        for (List<KeyValue> level : List.of(own, scope, resource)) {
+            List<String> rules = keys(BUSINESS_RULES, level, List.of(), List.of());
+            List<String> rule = keys(BUSINESS_RULE, level, List.of(), List.of());
+            if (rule.isEmpty() && rules.isEmpty()) continue;
+            if (rule.isEmpty()) return rules;
+            if (rules.isEmpty()) return rule;
+            java.util.LinkedHashSet<String> both = new java.util.LinkedHashSet<>(rules);
+            both.addAll(rule);
+            return List.copyOf(both);
+        }
+        return List.of();
     }
 
     public static String serviceName(List<KeyValue> resource) {

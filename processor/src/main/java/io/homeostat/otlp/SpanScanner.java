@@ -41,6 +41,7 @@ public final class SpanScanner {
     private static final byte[] REQUIREMENT = RequirementResolver.REQUIREMENT.getBytes(StandardCharsets.UTF_8);
     private static final byte[] SERVICE_NAME = RequirementResolver.SERVICE_NAME.getBytes(StandardCharsets.UTF_8);
     private static final byte[] EXCEPTION = EXCEPTION_EVENT.getBytes(StandardCharsets.UTF_8);
+    private static final byte[] INHERITED = SpanSummaries.INHERITED.getBytes(StandardCharsets.UTF_8);
     /** How the generic walk checks the fields the scanner does not read itself. */
     private static final Schema LINK = Schema.of(Span.Link.getDescriptor());
     private static final Schema KEY_VALUE_LIST = Schema.of(io.opentelemetry.proto.common.v1.KeyValueList.getDescriptor());
@@ -175,14 +176,14 @@ public final class SpanScanner {
                 default -> skipField(tag, end);
             }
         }
-        String inherited = scope.requirement != null ? scope.requirement : resource.requirement;
+        String outer = scope.requirement != null ? scope.requirement : resource.requirement;
         pos = start;
         while ((tag = readTag(end)) != 0) {
             if (tag == (2 << 3 | LEN)) {
                 int length = readLength(end);
                 enter();
                 int spanStart = pos;
-                if (span(pos + length, inherited, service, out)) full.add(new FullSpan(resource, scope, spanStart, length));
+                if (span(pos + length, outer, service, out)) full.add(new FullSpan(resource, scope, spanStart, length));
                 depth--;
             } else {
                 skipField(tag, end);
@@ -210,7 +211,7 @@ public final class SpanScanner {
     }
 
     /** One span in [pos, end); returns whether production issues need it in full. */
-    private boolean span(int end, String inherited, String service, SpanSummaries out) throws InvalidProtocolBufferException {
+    private boolean span(int end, String scopeRequirement, String service, SpanSummaries out) throws InvalidProtocolBufferException {
         int traceIdOffset = 0;
         int traceIdLength = 0;
         long start = 0;
@@ -218,6 +219,9 @@ public final class SpanScanner {
         int statusCode = 0;
         boolean requirementFound = false;
         String requirement = null;
+        boolean inheritedFound = false;
+        boolean inherited = false;
+        double adjustedCount = Double.NaN;
         boolean exceptionEvent = false;
         int tag;
         while ((tag = readTag(end)) != 0) {
@@ -228,7 +232,12 @@ public final class SpanScanner {
                     pos += traceIdLength;
                 }
                 case 2 << 3 | LEN, 4 << 3 | LEN -> skipLengthDelimited(end); // span id, parent span id
-                case 3 << 3 | LEN, 5 << 3 | LEN -> string(readLength(end)); // trace state, name
+                case 3 << 3 | LEN -> { // trace state: the last one on the wire, as the generated parser keeps it
+                    int n = readLength(end);
+                    string(n);
+                    adjustedCount = n == 0 ? Double.NaN : SamplingThreshold.adjustedCount(buf, pos - n, n);
+                }
+                case 5 << 3 | LEN -> string(readLength(end)); // name
                 case 6 << 3 | VARINT, 10 << 3 | VARINT, 12 << 3 | VARINT, 14 << 3 | VARINT -> readVarint64(end);
                 case 7 << 3 | I64 -> start = readFixed64(end);
                 case 8 << 3 | I64 -> finish = readFixed64(end);
@@ -238,6 +247,9 @@ public final class SpanScanner {
                     if (!requirementFound && kv.keyIs(buf, REQUIREMENT)) {
                         requirementFound = true;
                         requirement = kv.text(this);
+                    } else if (!inheritedFound && kv.keyIs(buf, INHERITED)) {
+                        inheritedFound = true;
+                        inherited = kv.isTrue(buf);
                     }
                 }
                 case 11 << 3 | LEN -> exceptionEvent |= event(readLength(end));
@@ -247,8 +259,8 @@ public final class SpanScanner {
             }
         }
         boolean error = statusCode == 2; // STATUS_CODE_ERROR
-        out.add(requirementFound && requirement != null ? requirement : inherited, service, start, finish, error,
-                traceIdOffset, traceIdLength);
+        out.add(requirementFound && requirement != null ? requirement : scopeRequirement, service, start, finish, error,
+                traceIdOffset, traceIdLength, adjustedCount, inherited);
         return error || exceptionEvent;
     }
 
@@ -588,6 +600,14 @@ public final class SpanScanner {
 
         boolean keyIs(byte[] bytes, byte[] key) {
             return keyLength == key.length && Arrays.equals(bytes, keyOffset, keyOffset + keyLength, key, 0, key.length);
+        }
+
+        /** The value is {@code true}: a boolean, or the text {@code true} (any case, trimmed), as {@link SpanSummaries} reads it. */
+        boolean isTrue(byte[] bytes) {
+            if (value.kind == AnyText.BOOL) return value.bits != 0;
+            if (value.kind != AnyText.STRING) return false;
+            String text = new String(bytes, value.offset, value.length, StandardCharsets.UTF_8).trim();
+            return text.equalsIgnoreCase("true");
         }
 
         /** As {@link Attributes#text}: the value as text, trimmed; {@code null} when absent or blank. */

@@ -12,8 +12,9 @@ import java.util.function.Supplier;
 
 /**
  * What the span SLIs need of each span of one export request, in request order: its requirement (span,
- * scope, else resource attribute), its service, start and end time, whether its status is ERROR, and
- * where its trace id lies. Column arrays, reused from request to request, so that reading a request
+ * scope, else resource attribute), its service, start and end time, whether its status is ERROR, where its
+ * trace id lies, its adjusted count (from the {@code ot=th} entry of its trace state, {@link SamplingThreshold})
+ * and whether it only inherited its requirement (attribute {@value #INHERITED} = true). Column arrays, reused from request to request, so that reading a request
  * allocates nothing per span. Filled by {@link SpanScanner} straight from protobuf bytes, or by
  * {@link #addAll} from a decoded request (OTLP/JSON); both give the same summaries for the same request.
  *
@@ -22,6 +23,11 @@ import java.util.function.Supplier;
  * their schema URLs). Holds one request at a time.
  */
 public final class SpanSummaries {
+    /**
+     * The attribute the tagging library sets on spans that carry their requirement only because they ran inside
+     * it (database and HTTP client spans): not counted by the span SLIs, still traced for production issues.
+     */
+    public static final String INHERITED = "requirement.inherited";
     private static final int INITIAL = 1024;
 
     private int count;
@@ -32,6 +38,8 @@ public final class SpanSummaries {
     private boolean[] errors = new boolean[INITIAL];
     private int[] traceIdOffsets = new int[INITIAL];
     private int[] traceIdLengths = new int[INITIAL];
+    private double[] adjustedCounts = new double[INITIAL];
+    private boolean[] inherited = new boolean[INITIAL];
     /** The protobuf request (scanner) or a scratch copy of the trace ids (decoded request). */
     private byte[] traceIdBytes = new byte[0];
     private int scratchUsed;
@@ -74,6 +82,16 @@ public final class SpanSummaries {
         return errors[i];
     }
 
+    /** How many spans the span stands for, from its trace state; {@link Double#NaN} when its trace state does not tell. */
+    public double adjustedCount(int i) {
+        return adjustedCounts[i];
+    }
+
+    /** Whether the span only inherited its requirement from the call it ran in ({@value #INHERITED}). */
+    public boolean inherited(int i) {
+        return inherited[i];
+    }
+
     /** Length of the span's trace id in bytes (16 in valid OTLP; 0 when absent). */
     public int traceIdLength(int i) {
         return traceIdLengths[i];
@@ -110,7 +128,8 @@ public final class SpanSummaries {
         fullSpanCount = spans;
     }
 
-    void add(String requirement, String service, long start, long end, boolean error, int traceIdOffset, int traceIdLength) {
+    void add(String requirement, String service, long start, long end, boolean error, int traceIdOffset, int traceIdLength,
+             double adjustedCount, boolean inheritedRequirement) {
         if (count == requirements.length) grow();
         requirements[count] = RequirementResolver.usable(requirement);
         services[count] = service;
@@ -119,6 +138,8 @@ public final class SpanSummaries {
         errors[count] = error;
         traceIdOffsets[count] = traceIdOffset;
         traceIdLengths[count] = traceIdLength;
+        adjustedCounts[count] = adjustedCount;
+        inherited[count] = inheritedRequirement;
         count++;
     }
 
@@ -131,6 +152,8 @@ public final class SpanSummaries {
         errors = Arrays.copyOf(errors, n);
         traceIdOffsets = Arrays.copyOf(traceIdOffsets, n);
         traceIdLengths = Arrays.copyOf(traceIdLengths, n);
+        adjustedCounts = Arrays.copyOf(adjustedCounts, n);
+        inherited = Arrays.copyOf(inherited, n);
     }
 
     /**
@@ -155,7 +178,8 @@ public final class SpanSummaries {
                     span.getTraceId().copyTo(traceIdBytes, scratchUsed);
                     boolean error = span.getStatus().getCode() == Status.StatusCode.STATUS_CODE_ERROR;
                     add(RequirementResolver.requirement(span.getAttributesList(), scope, resource), service,
-                            span.getStartTimeUnixNano(), span.getEndTimeUnixNano(), error, scratchUsed, length);
+                            span.getStartTimeUnixNano(), span.getEndTimeUnixNano(), error, scratchUsed, length,
+                            SamplingThreshold.adjustedCount(span.getTraceState()), isInherited(span.getAttributesList()));
                     scratchUsed += length;
                     if (error || hasExceptionEvent(span)) {
                         if (fullScope == null) {
@@ -183,6 +207,16 @@ public final class SpanSummaries {
             ExportTraceServiceRequest built = full.build();
             setFullSpans(() -> built, fullCount);
         }
+    }
+
+    /** {@value #INHERITED} is {@code true} (a boolean, or the text {@code true}), the first of its key. */
+    public static boolean isInherited(List<KeyValue> attributes) {
+        for (KeyValue kv : attributes) {
+            if (!INHERITED.equals(kv.getKey())) continue;
+            return kv.getValue().hasBoolValue() ? kv.getValue().getBoolValue()
+                    : kv.getValue().hasStringValue() && "true".equalsIgnoreCase(kv.getValue().getStringValue().trim());
+        }
+        return false;
     }
 
     static boolean hasExceptionEvent(Span span) {

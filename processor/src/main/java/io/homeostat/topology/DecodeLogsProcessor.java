@@ -28,12 +28,20 @@ final class DecodeLogsProcessor implements Processor<byte[], byte[], String, Dec
     private Sensor logsDecoded;
     private Sensor deadLettered;
     private IssueForwarder issues;
+    private final boolean rejectUntagged;
+    private final boolean unknownIssues;
     private final CardinalityLimits limits;
     private UnattributedCounters unattributed;
 
-    DecodeLogsProcessor(boolean traceIssues, CardinalityLimits limits) {
+    /**
+     * @param rejectUntagged a record none of whose log records carries a requirement goes to the dead-letter topic
+     * @param unknownIssues  error log records without a requirement are production issues of {@code UNKNOWN}
+     */
+    DecodeLogsProcessor(boolean traceIssues, boolean rejectUntagged, boolean unknownIssues, CardinalityLimits limits) {
         this.limits = limits;
         this.traceIssues = traceIssues;
+        this.rejectUntagged = rejectUntagged;
+        this.unknownIssues = unknownIssues;
     }
 
     @Override
@@ -62,7 +70,13 @@ final class DecodeLogsProcessor implements Processor<byte[], byte[], String, Dec
             context.forward(DeadLetterRecords.of(context, record, e.getMessage(), e.getClass()));
             return;
         }
-        IssueExtractor.Batch batch = IssueExtractor.fromLogs(request, record.timestamp());
+        IssueExtractor.Batch batch = IssueExtractor.fromLogs(request, record.timestamp(), unknownIssues);
+        if (rejectUntagged && UntaggedTelemetryException.allUntagged(batch.records(), batch.unattributedByService())) {
+            deadLettered.record();
+            context.forward(DeadLetterRecords.of(context, record, UntaggedTelemetryException.reason(batch.records(),
+                    "log records", batch.unattributedByService()), UntaggedTelemetryException.class));
+            return;
+        }
         logsDecoded.record(batch.records());
         long now = context.currentSystemTimeMs();
         Decoded.Builder out = new Decoded.Builder();

@@ -44,17 +44,20 @@ final class DecodeMetricsProcessor implements Processor<byte[], byte[], String, 
     private Sensor partialsForwarded;
     private Sensor deadLettered;
     private Sensor pointsRejected;
+    private final boolean rejectUntagged;
     private final CardinalityLimits limits;
     private UnattributedCounters unattributed;
 
-    DecodeMetricsProcessor(String topic, long sliceMs, long graceMs, long maxFutureMs, InputHealth inputHealth,
-                           CardinalityLimits limits) {
+    /** @param rejectUntagged a record none of whose data points carries a requirement goes to the dead-letter topic */
+    DecodeMetricsProcessor(String topic, long sliceMs, long graceMs, long maxFutureMs, boolean rejectUntagged,
+                           InputHealth inputHealth, CardinalityLimits limits) {
         this.topic = topic;
         this.limits = limits;
         this.sliceMs = sliceMs;
         this.graceMs = graceMs;
         this.maxFutureMs = maxFutureMs;
         this.inputHealth = inputHealth;
+        this.rejectUntagged = rejectUntagged;
     }
 
     @Override
@@ -121,6 +124,11 @@ final class DecodeMetricsProcessor implements Processor<byte[], byte[], String, 
             }
             LOG.warn("Rejected {} of the {} data points of record {}; the others are processed: {}", rejected.count(),
                     rejected.count() + result.points(), where(), rejected.summary());
+        }
+        if (rejectUntagged && UntaggedTelemetryException.allUntagged(result.points(), result.unattributedByService())) {
+            deadLetter(record, UntaggedTelemetryException.reason(result.points(), "data points", result.unattributedByService()),
+                    UntaggedTelemetryException.class);
+            return;
         }
         pointsDecoded.record(result.points());
         Decoded.Builder out = new Decoded.Builder();

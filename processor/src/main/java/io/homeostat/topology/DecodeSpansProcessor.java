@@ -70,6 +70,7 @@ final class DecodeSpansProcessor implements Processor<byte[], byte[], String, De
     private Sensor partialsForwarded;
     private Sensor deadLettered;
     private Sensor spansRejected;
+    private Sensor spansInherited;
     private IssueForwarder issues;
     private final CardinalityLimits limits;
     private UnattributedCounters unattributed;
@@ -77,22 +78,31 @@ final class DecodeSpansProcessor implements Processor<byte[], byte[], String, De
     private final SpanSummaries spans = new SpanSummaries();
     private final SpanSliceBuffer buffer = new SpanSliceBuffer();
     private final SpanFolder folder;
+    private final boolean rejectUntagged;
+    private final boolean unknownIssues;
     private KeyValueStore<Bytes, byte[]> journal;
     private final List<Bytes> journalKeys = new ArrayList<>();
 
+    /** A task without require_req_tags=reject, UNKNOWN issues or cardinality limits of its own (tests). */
     DecodeSpansProcessor(String topic, long sliceMs, long graceMs, long maxFutureMs, boolean traceIssues,
                          InputHealth inputHealth) {
-        this(topic, sliceMs, graceMs, maxFutureMs, traceIssues, inputHealth, CardinalityLimits.defaults());
+        this(topic, sliceMs, graceMs, maxFutureMs, traceIssues, false, false, inputHealth, CardinalityLimits.defaults());
     }
 
+    /**
+     * @param rejectUntagged a record none of whose spans carries a requirement goes to the dead-letter topic
+     * @param unknownIssues  errors without a requirement are production issues of {@code UNKNOWN}
+     */
     DecodeSpansProcessor(String topic, long sliceMs, long graceMs, long maxFutureMs, boolean traceIssues,
-                         InputHealth inputHealth, CardinalityLimits limits) {
+                         boolean rejectUntagged, boolean unknownIssues, InputHealth inputHealth, CardinalityLimits limits) {
         this.topic = topic;
         this.limits = limits;
         this.sliceMs = sliceMs;
         this.graceMs = graceMs;
         this.maxFutureMs = maxFutureMs;
         this.traceIssues = traceIssues;
+        this.rejectUntagged = rejectUntagged;
+        this.unknownIssues = unknownIssues;
         this.inputHealth = inputHealth;
         // Partials wait at most this long: a small part of a slice (verdicts are per slice), long enough that a
         // flush folds hundreds of requests: fewer partials, commits and samples to pick.
@@ -116,6 +126,8 @@ final class DecodeSpansProcessor implements Processor<byte[], byte[], String, De
         deadLettered = metrics.counter("span-records-dead-lettered", "Span records sent to the dead-letter topic");
         spansRejected = metrics.counter("spans-rejected",
                 "Spans that could not be used (they end before they start); the other spans of their record are processed");
+        spansInherited = metrics.counter("spans-inherited",
+                "Spans that only inherited their requirement (requirement.inherited): left out of the span SLIs, traced for issues");
         issues = new IssueForwarder(metrics, "spans");
         watermarksSent = metrics.counter("watermarks-sent",
                 "Watermark records (how far an input partition is read) sent to the requirement tasks");
@@ -160,6 +172,12 @@ final class DecodeSpansProcessor implements Processor<byte[], byte[], String, De
         }
         watermarks.read(latest, now);
         Map<String, Long> untagged = folder.fold(spans, record.timestamp());
+        if (rejectUntagged && UntaggedTelemetryException.allUntagged(spans.size(), untagged)) {
+            // Implements: REQ-RUNTIME-001 (require_req_tags: untagged telemetry is refused, with the reason)
+            deadLetter(record, UntaggedTelemetryException.reason(spans.size(), "spans", untagged),
+                    UntaggedTelemetryException.class);
+            return;
+        }
         int rejected = folder.rejected();
         if (rejected > 0) {
             spansRejected.record(rejected);
@@ -174,6 +192,7 @@ final class DecodeSpansProcessor implements Processor<byte[], byte[], String, De
                     folder.rejection());
         }
         spansDecoded.record(spans.size() - rejected);
+        if (folder.inherited() > 0) spansInherited.record(folder.inherited());
         byte[] entry = folder.journalEntry(record.timestamp());
         if (entry != null) {
             Bytes key = journalKey(context.recordMetadata().orElse(null));
@@ -187,7 +206,7 @@ final class DecodeSpansProcessor implements Processor<byte[], byte[], String, De
         }
         if (traceIssues && spans.fullSpanCount() > 0) {
             // Implements: REQ-RUNTIME-003 (errors and exception events of the batch, folded per issue)
-            IssueExtractor.Batch errors = IssueExtractor.fromSpans(spans.fullSpans(), record.timestamp());
+            IssueExtractor.Batch errors = IssueExtractor.fromSpans(spans.fullSpans(), record.timestamp(), unknownIssues);
             issues.add(out, errors);
         }
         forward(out.build(), record.timestamp());

@@ -63,13 +63,15 @@ public final class HomeostatTopology {
         // 1. Decode: one processor per input topic.
         KStream<String, Decoded> spans = builder.stream(topics.spans(), bytes("otlp-spans"))
                 .process(() -> new DecodeSpansProcessor(topics.spans(), sliceMs, settings.graceMs(), maxFutureMs,
-                        runtime.feedbackLoopEnabled(), settings.inputHealth(), settings.cardinality()),
+                        runtime.feedbackLoopEnabled(), runtime.rejectUntagged(), runtime.unknownIssues(),
+                        settings.inputHealth(), settings.cardinality()),
                         Named.as("decode-spans"), DecodeSpansProcessor.JOURNAL_STORE);
         KStream<String, Decoded> metrics = builder.stream(topics.metrics(), bytes("otlp-metrics"))
                 .process(() -> new DecodeMetricsProcessor(topics.metrics(), sliceMs, settings.graceMs(), maxFutureMs,
-                        settings.inputHealth(), settings.cardinality()), Named.as("decode-metrics"));
+                        runtime.rejectUntagged(), settings.inputHealth(), settings.cardinality()), Named.as("decode-metrics"));
         KStream<String, Decoded> logs = builder.stream(topics.logs(), bytes("otlp-logs"))
-                .process(() -> new DecodeLogsProcessor(runtime.feedbackLoopEnabled(), settings.cardinality()), Named.as("decode-logs"));
+                .process(() -> new DecodeLogsProcessor(runtime.feedbackLoopEnabled(), runtime.rejectUntagged(),
+                        runtime.unknownIssues(), settings.cardinality()), Named.as("decode-logs"));
         KStream<String, Decoded> targets = builder.stream(topics.targets(), bytes("targets"))
                 .process(RouteTargetsProcessor::new, Named.as("route-targets"), RouteTargetsProcessor.ROUTES_STORE);
         KStream<String, Decoded> decoded = spans.merge(metrics, Named.as("telemetry"))

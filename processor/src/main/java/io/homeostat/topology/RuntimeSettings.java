@@ -19,11 +19,26 @@ import java.time.Duration;
  * @param requireReqTags      every service is expected to tag its telemetry with a requirement: a service
  *                            that sends telemetry without one is logged as a warning (it is counted on the
  *                            status topic either way)
+ * @param issueRefresh        an open issue whose counts changed is republished at most this often, so that its
+ *                            record on the topic is never more than this behind (milestones are published at once)
+ * @param rejectUntagged      with {@code requireReqTags}: a record whose telemetry carries no requirement at all
+ *                            goes to the dead-letter topic instead of being counted
+ * @param unknownIssues       errors that carry no requirement become production issues of requirement
+ *                            {@code UNKNOWN} (the seed's default; {@code IssueExtractor.UNKNOWN_REQUIREMENT}), per service
  */
 public record RuntimeSettings(boolean alertOnDeviation, boolean autoGenerateIntents, boolean feedbackLoopEnabled,
-                              Duration issueQuietPeriod, Duration issueRetention, boolean requireReqTags) {
+                              Duration issueQuietPeriod, Duration issueRetention, boolean requireReqTags,
+                              Duration issueRefresh, boolean rejectUntagged, boolean unknownIssues) {
     public static final Duration DEFAULT_ISSUE_QUIET_PERIOD = Duration.ofMinutes(30);
     public static final Duration DEFAULT_ISSUE_RETENTION = Duration.ofDays(7);
+    public static final Duration DEFAULT_ISSUE_REFRESH = Duration.ofMinutes(1);
+
+    /** The switches as they were before the issue refresh, rejection and UNKNOWN issues: those at their defaults. */
+    public RuntimeSettings(boolean alertOnDeviation, boolean autoGenerateIntents, boolean feedbackLoopEnabled,
+                           Duration issueQuietPeriod, Duration issueRetention, boolean requireReqTags) {
+        this(alertOnDeviation, autoGenerateIntents, feedbackLoopEnabled, issueQuietPeriod, issueRetention, requireReqTags,
+                DEFAULT_ISSUE_REFRESH, false, true);
+    }
 
     public RuntimeSettings {
         if (issueQuietPeriod.toMillis() < 1_000) {
@@ -31,6 +46,9 @@ public record RuntimeSettings(boolean alertOnDeviation, boolean autoGenerateInte
         }
         if (issueRetention.isNegative()) {
             throw new IllegalArgumentException("issue retention must not be negative, was " + issueRetention);
+        }
+        if (issueRefresh.toMillis() < 1_000) {
+            throw new IllegalArgumentException("issue refresh must be at least 1s, was " + issueRefresh);
         }
     }
 
@@ -45,6 +63,21 @@ public record RuntimeSettings(boolean alertOnDeviation, boolean autoGenerateInte
 
     public RuntimeSettings withIssueQuietPeriod(Duration quietPeriod) {
         return new RuntimeSettings(alertOnDeviation, autoGenerateIntents, feedbackLoopEnabled, quietPeriod, issueRetention,
-                requireReqTags);
+                requireReqTags, issueRefresh, rejectUntagged, unknownIssues);
+    }
+
+    public RuntimeSettings withIssueRefresh(Duration refresh) {
+        return new RuntimeSettings(alertOnDeviation, autoGenerateIntents, feedbackLoopEnabled, issueQuietPeriod,
+                issueRetention, requireReqTags, refresh, rejectUntagged, unknownIssues);
+    }
+
+    public RuntimeSettings withUntagged(boolean require, boolean reject) {
+        return new RuntimeSettings(alertOnDeviation, autoGenerateIntents, feedbackLoopEnabled, issueQuietPeriod,
+                issueRetention, require || reject, issueRefresh, reject, unknownIssues);
+    }
+
+    public RuntimeSettings withUnknownIssues(boolean on) {
+        return new RuntimeSettings(alertOnDeviation, autoGenerateIntents, feedbackLoopEnabled, issueQuietPeriod,
+                issueRetention, requireReqTags, issueRefresh, rejectUntagged, on);
     }
 }

@@ -25,8 +25,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Owns the production issues of one partition (keyed by issue id): folds their occurrences into the
  * issue's state, publishes the issue when it changes meaningfully ({@link IssueTracker}) and its feedback
- * intent once, and on a wall-clock punctuator resolves issues that have been quiet for the quiet period
- * and forgets resolved ones after the retention. Wall clock, because stream time stops when errors do.
+ * intent once, republishes an issue whose counts changed at most once per refresh interval (a wall-clock
+ * punctuator every tenth of it, at most a second, publishes the changed ones that are due), and on another
+ * wall-clock punctuator resolves issues that have been quiet for the quiet period and forgets resolved ones
+ * after the retention. Wall clock, because stream time stops when errors do.
  */
 final class TrackIssuesProcessor implements Processor<String, IssuePartial, String, Object> {
     static final String NAME = "track-issues";
@@ -52,6 +54,9 @@ final class TrackIssuesProcessor implements Processor<String, IssuePartial, Stri
         }
     }
 
+    /** Issues whose counts changed since their record was published: what the refresh punctuator looks at. */
+    private final java.util.Set<String> changed = new java.util.LinkedHashSet<>();
+
     TrackIssuesProcessor(RuntimeSettings settings) {
         this.settings = settings;
     }
@@ -69,18 +74,42 @@ final class TrackIssuesProcessor implements Processor<String, IssuePartial, Stri
                 KeyValue<String, byte[]> entry = it.next();
                 IssueState state = decode(entry.key, entry.value);
                 if (state != null) activity.put(entry.key, Activity.of(state));
+                if (state != null && state.changedSincePublished()) changed.add(entry.key);
             }
         }
         long quietMs = settings.issueQuietPeriod().toMillis();
         long every = Math.max(1_000, Math.min(quietMs / 10, 60_000));
         context.schedule(Duration.ofMillis(every), PunctuationType.WALL_CLOCK_TIME, this::sweep);
+        context.schedule(Duration.ofMillis(refreshTickMs(settings.issueRefresh().toMillis())), PunctuationType.WALL_CLOCK_TIME,
+                this::refresh);
+    }
+
+    /** How often changed issues are looked at: a tenth of the refresh interval, at most a second. */
+    static long refreshTickMs(long refreshMs) {
+        return Math.max(100, Math.min(1_000, refreshMs / 10));
+    }
+
+    /** Republishes the changed issues whose last record is a refresh interval old (less one tick). */
+    private void refresh(long now) {
+        if (changed.isEmpty()) return;
+        long refreshMs = settings.issueRefresh().toMillis();
+        long tickMs = refreshTickMs(refreshMs);
+        for (String issueId : List.copyOf(changed)) {
+            IssueState state = decode(issueId, store.get(issueId));
+            if (state == null) {
+                changed.remove(issueId);
+                continue;
+            }
+            apply(issueId, IssueTracker.refresh(state, now, refreshMs, tickMs), now);
+        }
     }
 
     @Override
     public void process(Record<String, IssuePartial> record) {
         long now = context.currentSystemTimeMs();
         IssueState state = decode(record.key(), store.get(record.key()));
-        apply(record.key(), IssueTracker.occurred(state, record.value(), now, settings.intentsEnabled()), now);
+        apply(record.key(), IssueTracker.occurred(state, record.value(), now, settings.intentsEnabled(),
+                settings.issueRefresh().toMillis()), now);
     }
 
     // Implements: REQ-RUNTIME-003 (issues resolve after a quiet period, judged by wall clock)
@@ -101,6 +130,7 @@ final class TrackIssuesProcessor implements Processor<String, IssuePartial, Stri
         for (String issueId : expired) {
             store.delete(issueId);
             activity.remove(issueId);
+            changed.remove(issueId);
         }
     }
 
@@ -118,6 +148,8 @@ final class TrackIssuesProcessor implements Processor<String, IssuePartial, Stri
     private void apply(String issueId, IssueTracker.Transition transition, long now) {
         store.put(issueId, IssueCodec.encode(transition.state()));
         activity.put(issueId, Activity.of(transition.state()));
+        if (transition.state().changedSincePublished()) changed.add(issueId);
+        else changed.remove(issueId);
         // The intent first: the issue record names it.
         for (FeedbackIntent intent : transition.intents()) {
             context.forward(new Record<>(intent.intentId(), intent, now), INTENTS);
@@ -127,6 +159,11 @@ final class TrackIssuesProcessor implements Processor<String, IssuePartial, Stri
         for (ProductionIssue issue : transition.issues()) {
             context.forward(new Record<>(issue.issueId(), issue, now), ISSUES);
             issuesPublished.record();
+            if (!transition.milestone()) {
+                // A refresh of the counts: the topic stays current, the log keeps to the decade rule.
+                LOG.debug("Issue {} refreshed: {} occurrences", issue.issueId(), issue.occurrences());
+                continue;
+            }
             LOG.info("Issue {} {} {} {}: {} occurrences, {} ({}: {})", issue.issueId(), issue.status().toUpperCase(),
                     issue.severity(), issue.requirement(), issue.occurrences(), issue.impact(), issue.errorType(),
                     issue.normalizedMessage());

@@ -68,6 +68,31 @@ class DistributionTest {
         assertThat(back.quantile(0.95)).isEqualTo(d.quantile(0.95));
     }
 
+    @Test
+    void aWeightedDistributionWeighsEachGroupAndKeepsCountAndSumExact() {
+        // 90 successes at 100 ms and 10 errors at 2000 ms, all counted once; the successes stand for 10 each, the
+        // errors (a part of the base) for 1 each; plus 5 spans at 50 ms that already stand for 4 each.
+        Distribution base = new Distribution();
+        Distribution errors = new Distribution();
+        for (int i = 0; i < 90; i++) base.accept(100);
+        for (int i = 0; i < 10; i++) {
+            base.accept(2000);
+            errors.accept(2000);
+        }
+        Distribution exact = new Distribution();
+        for (int i = 0; i < 5; i++) exact.accept(50, 4);
+        Distribution weighted = Distribution.weighted(base, 10, errors, 1, exact);
+        assertThat(weighted.count()).isCloseTo(900 + 10 + 20, within(1e-9));
+        assertThat(weighted.sum()).isCloseTo(900 * 100 + 10 * 2000 + 20 * 50, within(1e-6));
+        assertThat(weighted.quantile(0.98)).isCloseTo(100, within(1.0)); // the errors are 10 of 930 now
+        assertThat(weighted.quantile(0.995)).isCloseTo(2000, within(20.0));
+        assertThat(weighted.fractionSatisfying(Operator.LT, 500, 0)).isCloseTo(920.0 / 930, within(1e-9));
+        // Weights of 1: the plain merge.
+        Distribution plain = Distribution.weighted(base, 1, errors, 1, null);
+        assertThat(plain.count()).isEqualTo(100);
+        assertThat(plain.sum()).isEqualTo(base.sum());
+    }
+
     private static double gaussian(SplittableRandom random) {
         return Math.sqrt(-2 * Math.log(Math.max(1e-12, random.nextDouble()))) * Math.cos(2 * Math.PI * random.nextDouble());
     }

@@ -1,6 +1,7 @@
 package io.homeostat.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.homeostat.testing.RepoFiles;
 import java.io.ByteArrayOutputStream;
@@ -49,6 +50,95 @@ class HomeostatCliTest {
         RunCommand overridden = parseRun(env, "run", "--slice", "500ms", "--bootstrap-servers", "other:9092");
         assertThat(overridden.slice).isEqualTo(Duration.ofMillis(500));
         assertThat(overridden.kafka.bootstrapServers()).isEqualTo("other:9092");
+    }
+
+    @Test
+    void anOptionsVariableIsScopedToItsCommandAndSharedOnesWorkEverywhere() {
+        CommandLine cli = Homeostat.commandLine(Map.of());
+        // Names that commands give different meanings: only HOMEOSTAT_<COMMAND>_<OPTION> sets them.
+        assertThat(EnvironmentDefaults.ambiguousNames(cli.getCommandSpec())).contains("--partitions", "--replication-factor",
+                "--stats-interval", "--output", "--format", "--transactional-id", "--file")
+                .doesNotContain("--bootstrap-servers", "--alerts-topic", "--timeout", "--application-id", "--slice");
+
+        Map<String, String> env = Map.of("HOMEOSTAT_PARTITIONS", "12", "HOMEOSTAT_STATS_INTERVAL", "5s",
+                "HOMEOSTAT_RUN_REPLICATION_FACTOR", "3", "HOMEOSTAT_ALERTS_FORWARD_STATS_INTERVAL", "1m",
+                "HOMEOSTAT_BOOTSTRAP_SERVERS", "kafka-1:9093", "HOMEOSTAT_RUN_SLICE", "2s",
+                "HOMEOSTAT_KAFKA_PROPERTY", "security.protocol=SSL,ssl.enabled.protocols=TLSv1.2,TLSv1.3\nclient.id=env");
+        RunCommand run = parseRun(env, "run");
+        assertThat(run.partitions).as("HOMEOSTAT_PARTITIONS means nothing: run, targets apply and topics create all have one")
+                .isEqualTo(3);
+        assertThat(run.statsInterval).isEqualTo(Duration.ofSeconds(30));
+        assertThat(run.replicationFactor).isEqualTo((short) 3);
+        assertThat(run.slice).isEqualTo(Duration.ofSeconds(2));
+        assertThat(run.kafka.bootstrapServers()).isEqualTo("kafka-1:9093");
+        assertThat(run.kafka.clientProperties()).containsEntry("security.protocol", "SSL")
+                .containsEntry("ssl.enabled.protocols", "TLSv1.2,TLSv1.3").containsEntry("client.id", "env");
+
+        CommandLine forward = Homeostat.commandLine(env);
+        CommandLine.ParseResult parsed = forward.parseArgs("alerts", "forward", "--alertmanager", "http://am:9093");
+        AlertsForwardCommand bridge = (AlertsForwardCommand) parsed.subcommand().subcommand().commandSpec().userObject();
+        assertThat(bridge.statsInterval).isEqualTo(Duration.ofMinutes(1));
+        assertThat(bridge.replicationFactor).as("run's variable stays run's").isEqualTo((short) -1);
+        assertThat(bridge.kafka.bootstrapServers()).isEqualTo("kafka-1:9093");
+
+        assertThat(EnvironmentDefaults.variableFor(forward.getSubcommands().get("alerts").getSubcommands().get("forward")
+                .getCommandSpec(), "--resend-interval")).isEqualTo("HOMEOSTAT_ALERTS_FORWARD_RESEND_INTERVAL");
+    }
+
+    /** The seed's .claude/plugins.yml, as its "Configuration" section writes it. */
+    static final String SEED_PLUGINS = """
+            plugins:
+              - name: "@aisdlc/aisdlc-methodology"
+                config:
+                  runtime:
+                    telemetry_provider: "opentelemetry"
+                    require_req_tags: %s
+                    homeostasis_check_interval: "5m"
+                    alert_on_deviation: true
+                    auto_generate_intents: false
+                    feedback_loop_enabled: true
+            """;
+
+    private static RunCommand runWithConfig(Map<String, String> env, String config, String... args) throws Exception {
+        var file = Files.createTempFile("plugins", ".yml");
+        Files.writeString(file, config);
+        String[] all = java.util.stream.Stream.concat(java.util.stream.Stream.of("run", "--config", file.toString()),
+                java.util.Arrays.stream(args)).toArray(String[]::new);
+        RunCommand run = parseRun(env, all);
+        RunConfigFile.apply(run.spec, run.config, env);
+        return run;
+    }
+
+    @Test
+    void theSeedsPluginSettingsComeFromTheRunConfigFile() throws Exception {
+        RunCommand seed = runWithConfig(Map.of(), SEED_PLUGINS.formatted("true"));
+        assertThat(seed.slice).as("homeostasis_check_interval: verdicts every 5 minutes").isEqualTo(Duration.ofMinutes(5));
+        assertThat(seed.runtimeOptions.settings().requireReqTags()).isTrue();
+        assertThat(seed.runtimeOptions.settings().rejectUntagged()).isFalse();
+        assertThat(seed.runtimeOptions.settings().autoGenerateIntents()).isFalse();
+
+        RunCommand reject = runWithConfig(Map.of(), SEED_PLUGINS.formatted("reject"));
+        assertThat(reject.runtimeOptions.settings().rejectUntagged()).isTrue();
+        assertThat(runWithConfig(Map.of(), SEED_PLUGINS.formatted("false")).runtimeOptions.settings().requireReqTags()).isFalse();
+
+        // The environment wins over the file, the command line over both.
+        assertThat(runWithConfig(Map.of("HOMEOSTAT_RUN_SLICE", "10s"), SEED_PLUGINS.formatted("true")).slice)
+                .isEqualTo(Duration.ofSeconds(10));
+        RunCommand flags = runWithConfig(Map.of("HOMEOSTAT_RUN_SLICE", "10s"), SEED_PLUGINS.formatted("reject"), "--slice", "1s",
+                "--require-req-tags=warn");
+        assertThat(flags.slice).isEqualTo(Duration.ofSeconds(1));
+        assertThat(flags.runtimeOptions.settings().rejectUntagged()).isFalse();
+
+        // A plain mapping of run's options works too; a typo is named.
+        assertThat(runWithConfig(Map.of(), "issue-refresh: 20s\nrequire_req_tags: reject\n").runtimeOptions.settings())
+                .satisfies(r -> {
+                    assertThat(r.issueRefresh()).isEqualTo(Duration.ofSeconds(20));
+                    assertThat(r.rejectUntagged()).isTrue();
+                });
+        assertThatThrownBy(() -> runWithConfig(Map.of(), "isue-refresh: 20s\n"))
+                .hasMessageContaining("unknown setting 'isue-refresh'").hasMessageContaining("did you mean issue-refresh");
+        assertThatThrownBy(() -> runWithConfig(Map.of(), SEED_PLUGINS.formatted("true").replace("\"opentelemetry\"", "datadog")))
+                .hasMessageContaining("telemetry_provider 'datadog'");
     }
 
     @Test

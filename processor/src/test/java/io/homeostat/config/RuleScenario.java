@@ -152,7 +152,12 @@ final class RuleScenario {
     private final InMemoryMetricReader reader = InMemoryMetricReader.create();
     private final SdkMeterProvider meterProvider;
     private final Meter meter;
-    private final SdkSpans spans = new SdkSpans(SERVICE);
+    /**
+     * Every span of the service, as a spanmetrics connector ahead of any sampler counts them for the exported rules;
+     * their trace state says so ({@code ot=th:0}, the consistent sampler's 100 %), so Homeostat counts each once too,
+     * whatever {@code sampling} the seed's {@code telemetry.traces} gives the target.
+     */
+    private final SdkSpans spans = new SdkSpans(SERVICE, io.opentelemetry.contrib.sampler.consistent56.ConsistentSampler.alwaysOn());
     /** Prometheus' series: key {@code name{labels}} → sample index → value. */
     private final Map<String, TreeMap<Integer, Double>> series = new TreeMap<>();
     /** The spanmetrics connector's cumulative state: key → value. */

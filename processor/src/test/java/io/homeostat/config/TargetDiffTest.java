@@ -35,7 +35,7 @@ class TargetDiffTest {
                  "alert_threshold": 0.95, "constraint": "C-001", "window": "60s"}"""));
         topic.put("REQ-F-AUTH-001/span.success_rate", bytes("""
                 {"requirement": "REQ-F-AUTH-001", "metric": "span.success_rate", "target": 0.99, "operator": "gte",
-                 "alert_threshold": 0.97}"""));
+                 "alert_threshold": 0.97, "sampling": {"always_sample_errors": true, "sample_rate": 0.10}}"""));
         List<Change> changes = TargetDiff.compute(desired(), topic, false);
         assertThat(changes.get(0).action()).isEqualTo(Action.UNCHANGED);
         assertThat(changes.get(1).action()).isEqualTo(Action.CHANGED);

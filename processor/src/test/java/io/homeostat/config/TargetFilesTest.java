@@ -149,12 +149,59 @@ class TargetFilesTest {
     }
 
     @Test
-    void theSeedFileNeedsItsVariablesAndSaysWhichLineUsesThem() throws Exception {
-        List<ConfigProblem> problems = problems(seed(), Map.of("VERSION", "1.4.2"));
-        assertThat(problems).isNotEmpty().allSatisfy(p -> assertThat(p.message()).contains("ENV is not set"));
-        assertThat(problems).extracting(ConfigProblem::line)
+    void theSeedFileLoadsWithoutItsVariablesAndWarnsOnTheLinesThatUseThem() throws Exception {
+        // ${ENV} and ${VERSION} stand only where Homeostat reads nothing a target is made of.
+        TargetFiles.Loaded loaded = load(seed(), Map.of("VERSION", "1.4.2"));
+        assertThat(loaded.targets()).hasSize(2);
+        assertThat(loaded.warnings()).isNotEmpty().allSatisfy(w -> assertThat(w.message())
+                .contains("ENV is not set", "not read by Homeostat"));
+        assertThat(loaded.warnings()).extracting(ConfigProblem::line)
                 .containsExactly(lineOf(seed(), "environment: \"${ENV}\""), lineOf(seed(), "    environment: \"${ENV}\""));
-        assertThat(problems.get(0).toString()).startsWith("config/observability.yml:" + lineOf(seed(), "environment: \"${ENV}\"") + ":");
+        assertThat(loaded.warnings().get(0).toString())
+                .startsWith("config/observability.yml:" + lineOf(seed(), "environment: \"${ENV}\"") + ":");
+        assertThat(loaded.config().environment()).as("left out, never the text ${ENV}").isNull();
+        assertThat(loaded.config().globalTags()).containsEntry("version", "1.4.2").doesNotContainKey("environment");
+    }
+
+    @Test
+    void aVariableNotSetWhereATargetIsMadeOfIsStillAnError() {
+        String file = """
+                telemetry:
+                  environment: "${ENV}"
+                  traces:
+                    sample_rate: ${SAMPLE_RATE}
+                  homeostasis:
+                    REQ-F-AUTH-001:
+                      metric: span.error_rate
+                      target: ${ERROR_BUDGET}
+                      operator: lte
+                """;
+        assertThat(problems(file, Map.of())).extracting(ConfigProblem::message)
+                .noneMatch(m -> m.contains("ENV is not set"))
+                .contains("environment variable SAMPLE_RATE is not set (referenced as ${SAMPLE_RATE}; set it, or write ${SAMPLE_RATE:-default})",
+                        "environment variable ERROR_BUDGET is not set (referenced as ${ERROR_BUDGET}; set it, or write ${ERROR_BUDGET:-default})");
+        // In a plain target file every value is read.
+        assertThat(problems("{requirement: R, metric: span.count, target: 1, operator: gte, description: \"${WHO}\"}", Map.of()))
+                .extracting(ConfigProblem::message).singleElement().asString().contains("WHO is not set");
+    }
+
+    @Test
+    void theSeedsTraceSamplingWeighsItsSpanTargetsOnly() throws Exception {
+        TargetFiles.Loaded loaded = load(seed(), SEED_ENV);
+        assertThat(loaded.config().traces()).isEqualTo(new io.homeostat.model.Sampling(0.1, true));
+        ResolvedTarget successRate = loaded.targets().stream().filter(t -> t.target().metric().equals("span.success_rate"))
+                .findFirst().orElseThrow();
+        assertThat(successRate.target().sampling()).isEqualTo(new io.homeostat.model.Sampling(0.1, true));
+        assertThat(successRate.notes()).anySatisfy(n -> assertThat(n).contains("sampling 0.1, errors always kept from telemetry.traces"));
+        ResolvedTarget latency = loaded.targets().stream().filter(t -> t.target().metric().equals("login_latency_ms"))
+                .findFirst().orElseThrow();
+        assertThat(latency.target().sampling()).as("an OTLP histogram is not sampled").isNull();
+        // An entry's own sampling wins over the file's.
+        String own = seed().replace("      metric: \"login_success_rate\"",
+                "      metric: \"login_success_rate\"\n      sampling: {sample_rate: 0.5}");
+        assertThat(own).isNotEqualTo(seed());
+        assertThat(load(own, SEED_ENV).targets().stream().filter(t -> t.target().metric().equals("span.success_rate"))
+                .findFirst().orElseThrow().target().sampling()).isEqualTo(new io.homeostat.model.Sampling(0.5, false));
     }
 
     @Test

@@ -183,4 +183,28 @@ class SchemaTest {
             assertThat(Schemas.validate("intent.schema.json", broken)).as("%s", broken).isNotEmpty();
         }
     }
+
+    @Test
+    void outputSchemasAcceptFieldsAddedLaterTargetsStayStrictAndSaySo() throws Exception {
+        for (String[] example : new String[][] {{"alert.schema.json", "alert-firing.json"}, {"status.schema.json", "status-target.json"},
+            {"issue.schema.json", "issue-open.json"}, {"intent.schema.json", "intent-deviation.json"}}) {
+            ObjectNode record = (ObjectNode) MAPPER.readTree(Files.readAllBytes(RepoFiles.resolve("schemas/examples/" + example[1])));
+            record.put("a_field_of_a_later_release", 42);
+            assertThat(Schemas.published(example[0]).validate(record)).as("consumers ignore unknown fields: " + example[0]).isEmpty();
+            assertThat(Schemas.schema(example[0]).validate(record)).as("yet the tests know every field written").isNotEmpty();
+        }
+        // Homeostat's own readers (the CLI, the bridge) read such a record.
+        ObjectNode alert = (ObjectNode) MAPPER.readTree(Files.readAllBytes(RepoFiles.resolve("schemas/examples/alert-firing.json")));
+        alert.put("a_field_of_a_later_release", "x");
+        io.homeostat.model.Alert read = io.homeostat.model.Json.MAPPER.treeToValue(alert, io.homeostat.model.Alert.class);
+        assertThat(read.alertId()).isEqualTo(alert.get("alert_id").asText());
+
+        ObjectNode target = (ObjectNode) MAPPER.readTree(Files.readAllBytes(RepoFiles.resolve("schemas/examples/target-latency.json")));
+        target.put("burn_rate_windows", "1h");
+        assertThat(Schemas.published("target.schema.json").validate(target)).isNotEmpty();
+        assertThatThrownBy(() -> io.homeostat.model.TargetParser.parse(target.toString()))
+                .hasMessageContaining("unknown field 'burn_rate_windows'")
+                .hasMessageContaining("this version accepts requirement, metric, target, operator")
+                .hasMessageContaining("a field of a newer version is refused, not ignored");
+    }
 }

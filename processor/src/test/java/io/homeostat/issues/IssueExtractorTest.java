@@ -137,4 +137,55 @@ class IssueExtractorTest {
         });
         assertThat(IssueExtractor.fromLogs(request, 0).issues()).as("without any requirement").isEmpty();
     }
+
+    @Test
+    void theSeedsSingularBusinessRuleIsReadLikeBusinessRules() throws Exception {
+        ExportLogsServiceRequest request;
+        try (SdkLogs sdk = new SdkLogs("customer-portal")) {
+            // The seed's RequirementLogger: logger.warning("Login failed: invalid email", business_rule="BR-001")
+            sdk.log(Severity.ERROR, "Login failed: invalid email", Map.of("requirement", AUTH, "business_rule", "BR-001"), T, null);
+            sdk.log(Severity.ERROR, "Account locked", Map.of("requirement", AUTH, "business_rules", "BR-002",
+                    "business_rule", "BR-003"), T, null);
+            request = OtlpDecoder.decodeLogs(sdk.batch(OtlpEncoding.PROTOBUF), null);
+        }
+        IssueExtractor.Batch batch = IssueExtractor.fromLogs(request, 0);
+        assertThat(batch.issues().values()).extracting(IssuePartial::businessRules)
+                .containsExactlyInAnyOrder(List.of("BR-001"), List.of("BR-002", "BR-003"));
+    }
+
+    @Test
+    void errorsWithoutARequirementAreIssuesOfUnknownPerServiceWhenSwitchedOn() throws Exception {
+        ExportLogsServiceRequest portal;
+        ExportLogsServiceRequest billing;
+        try (SdkLogs sdk = new SdkLogs("customer-portal")) {
+            sdk.log(Severity.ERROR, "disk full", Map.of(), T, null);
+            sdk.log(Severity.ERROR, "disk full", Map.of(), T.plusSeconds(1), null);
+            sdk.log(Severity.INFO, "started", Map.of(), T, null);
+            portal = OtlpDecoder.decodeLogs(sdk.batch(OtlpEncoding.PROTOBUF), null);
+        }
+        try (SdkLogs sdk = new SdkLogs("billing")) {
+            sdk.log(Severity.ERROR, "disk full", Map.of(), T, null);
+            billing = OtlpDecoder.decodeLogs(sdk.batch(OtlpEncoding.PROTOBUF), null);
+        }
+        IssueExtractor.Batch portalIssues = IssueExtractor.fromLogs(portal, 0, true);
+        assertThat(portalIssues.unattributedByService()).as("still counted as untagged").containsEntry("customer-portal", 3L);
+        IssuePartial unknown = portalIssues.issues().values().stream().findFirst().orElseThrow();
+        assertThat(portalIssues.issues()).hasSize(1);
+        assertThat(unknown.requirement()).isEqualTo("UNKNOWN");
+        assertThat(unknown.occurrences()).isEqualTo(2);
+        IssuePartial other = IssueExtractor.fromLogs(billing, 0, true).issues().values().stream().findFirst().orElseThrow();
+        assertThat(other.requirement()).isEqualTo("UNKNOWN");
+        assertThat(other.issueId()).as("the same error of another service is another issue").isNotEqualTo(unknown.issueId());
+        assertThat(IssueExtractor.fromLogs(portal, 0, false).issues()).as("switched off: only counted").isEmpty();
+
+        // Spans too: an exception on a span with no requirement.
+        ExportTraceServiceRequest spans;
+        try (SdkSpans sdk = new SdkSpans("customer-portal")) {
+            sdk.failedSpan("cron", Map.of(), T, new IllegalStateException("disk full"));
+            spans = OtlpDecoder.decodeTraces(sdk.batch(OtlpEncoding.PROTOBUF), null);
+        }
+        assertThat(IssueExtractor.fromSpans(spans, 0, true).issues().values()).singleElement()
+                .extracting(IssuePartial::requirement).isEqualTo("UNKNOWN");
+        assertThat(IssueExtractor.fromSpans(spans, 0, false).issues()).isEmpty();
+    }
 }

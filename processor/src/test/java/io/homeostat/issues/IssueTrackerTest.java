@@ -42,6 +42,35 @@ class IssueTrackerTest {
     }
 
     @Test
+    void countsThatChangedAreRepublishedOncePerRefreshIntervalAndSurviveTheStore() {
+        long refresh = 60_000;
+        long tick = 1_000;
+        occurred(1);                                                         // opens: published at once
+        now += 1_000;
+        apply(IssueTracker.occurred(state, partial(3, "Session store unavailable"), now, true, refresh));
+        assertThat(issues).as("4 occurrences: no milestone, the last record is 1 s old").hasSize(1);
+        assertThat(state.changedSincePublished()).isTrue();
+        // Stored and read back (a restart): still known to be behind.
+        state = IssueCodec.decodeState(IssueCodec.encode(state));
+        assertThat(state.changedSincePublished()).isTrue();
+        now += refresh - tick - 1_000 - 1;
+        IssueTracker.Transition early = IssueTracker.refresh(state, now, refresh, tick);
+        assertThat(early.issues()).isEmpty();
+        now += 1;                                                            // the last tick before the interval ends
+        IssueTracker.Transition due = IssueTracker.refresh(state, now, refresh, tick);
+        assertThat(due.milestone()).as("a refresh is not logged as news").isFalse();
+        apply(due);
+        assertThat(issues).extracting(ProductionIssue::occurrences).containsExactly(1L, 4L);
+        assertThat(intents).as("no second intent").hasSize(1);
+        assertThat(state.changedSincePublished()).isFalse();
+        assertThat(IssueTracker.refresh(state, now + refresh, refresh, tick).issues()).as("nothing changed").isEmpty();
+        // An occurrence after a quiet interval is published at once, counts refreshed.
+        now += refresh;
+        apply(IssueTracker.occurred(state, partial(1, "Session store unavailable"), now, true, refresh));
+        assertThat(issues).extracting(ProductionIssue::occurrences).containsExactly(1L, 4L, 5L);
+    }
+
+    @Test
     void theFirstOccurrenceOpensTheIssueWithItsIntent() {
         occurred(1);
         assertThat(issues).singleElement().satisfies(i -> {

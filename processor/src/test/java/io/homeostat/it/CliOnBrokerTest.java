@@ -227,13 +227,21 @@ class CliOnBrokerTest {
     }
 
     @Test
-    void anUnsetVariableIsAClearErrorAndWritesNothing(TestInfo test) throws Exception {
+    void anUnsetVariableWhereATargetIsMadeOfIsAClearErrorElsewhereAWarning(TestInfo test) throws Exception {
         String topic = topicFor(test, "targets");
-        Run run = apply(topic, seedFile(), Map.of("VERSION", "1.4.2"));
+        Path latency = file("latency.yml", SeedFiles.observabilityYml().replace("target: 500", "target: ${LATENCY_MS}"));
+        Run run = apply(topic, latency, Map.of("VERSION", "1.4.2"));
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.err()).contains("environment variable ENV is not set", seedFile() + ":"
-                + SeedFiles.lineOf(SeedFiles.observabilityYml(), "environment: \"${ENV}\"") + ":");
+        assertThat(run.err()).contains("environment variable LATENCY_MS is not set", latency + ":"
+                + SeedFiles.lineOf(SeedFiles.observabilityYml(), "target: 500") + ":");
         assertThat(topicExists(topic)).isFalse();
+
+        // The seed's ${ENV} and ${VERSION} stand where no target is made of: applied, with a warning on their lines.
+        Run seed = apply(topic, seedFile(), Map.of());
+        assertThat(seed.exitCode()).as(seed.err()).isZero();
+        assertThat(seed.err()).contains("warning: " + seedFile() + ":"
+                + SeedFiles.lineOf(SeedFiles.observabilityYml(), "environment: \"${ENV}\"") + ":", "ENV is not set");
+        assertThat(seed.out()).contains("Applied in one transaction: 2 added");
     }
 
     @Test

@@ -190,6 +190,39 @@ class SpanScannerTest {
     }
 
     @Test
+    void traceStateGivesTheAdjustedCountAndTheInheritedMarkIsReadAsTheGeneratedClassesReadIt() throws Exception {
+        Wire sampled = Wire.of().bytes(1, TRACE_ID).fixed64(8, END_NANOS)
+                .string(3, "vendor=abc,ot=rv:0123456789abcd;th:e666").message(9, Wire.keyValue("requirement", "REQ-A"));
+        Wire twoStates = Wire.of().bytes(1, TRACE_ID).fixed64(8, END_NANOS)
+                .string(3, "ot=th:8").string(3, "ot=th:c")                                   // the last one on the wire
+                .message(9, Wire.keyValue("requirement", "REQ-A"));
+        Wire badThreshold = Wire.of().bytes(1, TRACE_ID).fixed64(8, END_NANOS)
+                .string(3, "ot=th:123456789abcdef").message(9, Wire.keyValue("requirement", "REQ-A")); // 15 digits
+        Wire inheritedBool = Wire.of().bytes(1, TRACE_ID).fixed64(8, END_NANOS)
+                .message(9, Wire.keyValue("requirement", "REQ-A"))
+                .message(9, Wire.of().string(1, "requirement.inherited").message(2, Wire.of().varint(2, 1)));
+        Wire inheritedText = Wire.of().bytes(1, TRACE_ID).fixed64(8, END_NANOS)
+                .message(9, Wire.keyValue("requirement.inherited", " TRUE "))
+                .message(9, Wire.keyValue("requirement.inherited", "false"));               // the first of its key
+        Wire notInherited = Wire.of().bytes(1, TRACE_ID).fixed64(8, END_NANOS)
+                .message(9, Wire.keyValue("requirement.inherited", "no"));
+        byte[] payload = Wire.of().message(1, Wire.of().message(2, Wire.of().message(2, sampled).message(2, twoStates)
+                .message(2, badThreshold).message(2, inheritedBool).message(2, inheritedText).message(2, notInherited)))
+                .build();
+
+        SpanSummaries scanned = assertSameAsGenerated(payload);
+
+        assertThat(scanned.adjustedCount(0)).isEqualTo(9.99938968568813);
+        assertThat(scanned.adjustedCount(1)).isEqualTo(4.0);
+        assertThat(scanned.adjustedCount(2)).isNaN();
+        assertThat(scanned.adjustedCount(3)).isNaN();
+        assertThat(scanned.inherited(0)).isFalse();
+        assertThat(scanned.inherited(3)).isTrue();
+        assertThat(scanned.inherited(4)).isTrue();
+        assertThat(scanned.inherited(5)).isFalse();
+    }
+
+    @Test
     void repeatedSingularFieldsTakeTheLastAndMessagesMerge() throws Exception {
         Wire span = Wire.of()
                 .bytes(1, new byte[16]).bytes(1, TRACE_ID)                       // trace id twice: the last
@@ -383,7 +416,7 @@ class SpanScannerTest {
             byte[] traceId = new byte[s.traceIdLength(i)];
             s.copyTraceId(i, traceId, 0);
             rows.add(s.requirement(i) + " | " + s.service(i) + " | " + s.startNanos(i) + " | " + s.endNanos(i) + " | "
-                    + s.error(i) + " | " + HexFormat.of().formatHex(traceId));
+                    + s.error(i) + " | " + HexFormat.of().formatHex(traceId) + " | " + s.adjustedCount(i) + " | " + s.inherited(i));
         }
         return rows;
     }

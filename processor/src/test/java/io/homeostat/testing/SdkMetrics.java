@@ -54,6 +54,13 @@ public final class SdkMetrics implements AutoCloseable {
         return this;
     }
 
+    /** A failed attempt as the seed's login records it, with the rule that failed ({@code business_rule}, singular). */
+    public SdkMetrics attempt(String requirement, String status, String businessRule) {
+        attempts.add(1, Attributes.of(AttributeKey.stringKey("requirement"), requirement,
+                AttributeKey.stringKey("status"), status, AttributeKey.stringKey("business_rule"), businessRule));
+        return this;
+    }
+
     /** Collects at {@code now} (the SDK stamps points with its clock) and encodes one export request. */
     public byte[] collect(Instant now, OtlpEncoding encoding) {
         clock.setTime(now);

@@ -30,7 +30,13 @@ public final class SdkSpans implements AutoCloseable {
     private final Tracer tracer;
 
     public SdkSpans(String serviceName) {
+        this(serviceName, io.opentelemetry.sdk.trace.samplers.Sampler.alwaysOn());
+    }
+
+    /** Spans sampled by {@code sampler} (e.g. a consistent-probability sampler that writes {@code ot=th}). */
+    public SdkSpans(String serviceName, io.opentelemetry.sdk.trace.samplers.Sampler sampler) {
         provider = SdkTracerProvider.builder()
+                .setSampler(sampler)
                 .setClock(clock)
                 .setResource(Resource.getDefault().merge(Resource.builder()
                         .put(AttributeKey.stringKey("service.name"), serviceName).build()))

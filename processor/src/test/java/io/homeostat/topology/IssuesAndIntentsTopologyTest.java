@@ -123,6 +123,71 @@ class IssuesAndIntentsTopologyTest {
     }
 
     @Test
+    void sixHundredOccurrencesShowSixHundredOnTheTopicWithinTheRefreshInterval() {
+        Duration refresh = Duration.ofSeconds(10);
+        start(TopologyHarness.RUNTIME.withIssueRefresh(refresh));
+        List<ProductionIssue> login = new java.util.ArrayList<>();
+        for (int second = 0; second < 60; second++) {
+            errorSecond(10, second * 10);                                // 10 failed logins a second: 600 in a minute
+            long sent = (second + 1) * 10L;
+            issues().stream().filter(i -> i.requirement().equals(AUTH)).forEach(login::add);
+            long onTopic = login.get(login.size() - 1).occurrences();
+            // What the topic says lags what was sent by at most the refresh interval (10 logins a second).
+            assertThat(onTopic).as("second %d", second).isGreaterThanOrEqualTo(sent - 10 * refresh.toSeconds());
+        }
+        for (int second = 0; second < refresh.toSeconds(); second++) {
+            h.tick();
+            issues().stream().filter(i -> i.requirement().equals(AUTH)).forEach(login::add);
+        }
+        assertThat(login.get(login.size() - 1).occurrences()).as("within the refresh interval of the last").isEqualTo(600);
+        assertThat(login).extracting(ProductionIssue::status).containsOnly("open");
+        // The milestones at once, the counts at most once per refresh interval: a few records, not 600.
+        assertThat(login).hasSizeBetween(60 / 10, 60 / 10 + 3);
+        assertThat(login).extracting(ProductionIssue::occurrences).isSorted().contains(10L, 100L, 600L);
+        assertThat(intents()).filteredOn(i -> i.requirement().equals(AUTH)).as("the intent keeps to the first record")
+                .hasSize(1);
+    }
+
+    @Test
+    void errorsWithoutARequirementAreIssuesOfUnknownPerServiceUnlessSwitchedOff() {
+        start();
+        h.sdk().failedSpan("nightly-export", Map.of("enduser.id", "ops"), h.now().plusMillis(500),
+                new IllegalStateException("disk full"));
+        h.pipeSpans(h.sdk().batch(OtlpEncoding.PROTOBUF));
+        h.tick();
+        assertThat(issues()).singleElement().satisfies(issue -> {
+            assertThat(issue.requirement()).isEqualTo("UNKNOWN");
+            assertThat(issue.service()).isEqualTo("customer-portal");
+            assertThat(issue.errorMessage()).isEqualTo("disk full");
+        });
+        stop();
+        start(TopologyHarness.RUNTIME.withUnknownIssues(false));
+        h.sdk().failedSpan("nightly-export", Map.of(), h.now().plusMillis(500), new IllegalStateException("disk full"));
+        h.pipeSpans(h.sdk().batch(OtlpEncoding.PROTOBUF));
+        h.tick();
+        assertThat(issues()).as("--no-unknown-issues: counted, no issue").isEmpty();
+        assertThat(h.counter("spans-unattributed")).isEqualTo(1);
+    }
+
+    @Test
+    void requireReqTagsRejectSendsRecordsWithoutAnyRequirementToTheDeadLetterTopic() {
+        start(TopologyHarness.RUNTIME.withUntagged(true, true));
+        h.sdk().span("GET /health", Map.of(), h.now().plusMillis(500), 3, false);
+        h.pipeSpans(h.sdk().batch(OtlpEncoding.PROTOBUF));
+        h.sdk().span("GET /health", Map.of(), h.now().plusMillis(500), 3, false);
+        h.sdk().span("login", Map.of("requirement", AUTH), h.now().plusMillis(500), 40, false);
+        h.pipeSpans(h.sdk().batch(OtlpEncoding.PROTOBUF));                  // mixed: processed, the untagged span counted
+        h.tick();
+        TestRecord<byte[], byte[]> letter = h.deadLetters.readRecord();
+        assertThat(HomeostatTopologyTest.header(letter.headers(), DeadLetters.REASON))
+                .contains("no requirement on any of its 1 spans", "customer-portal", "--require-req-tags=reject");
+        assertThat(HomeostatTopologyTest.header(letter.headers(), DeadLetters.CLASS)).contains("UntaggedTelemetryException");
+        assertThat(h.deadLetters.isEmpty()).isTrue();
+        assertThat(h.counter("spans-unattributed")).isEqualTo(1);
+        assertThat(h.counter("span-records-dead-lettered")).isEqualTo(1);
+    }
+
+    @Test
     void aDeviationEpisodeIsOneIntentHoweverManyWindowsItLastsAndLinksBackToTheAlert() {
         start();
         h.putTarget(HomeostatTopologyTest.PERF_ID, HomeostatTopologyTest.LATENCY_TARGET);

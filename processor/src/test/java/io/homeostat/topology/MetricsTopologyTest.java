@@ -132,6 +132,27 @@ class MetricsTopologyTest {
     }
 
     @Test
+    void theSeedsSingularBusinessRuleIsASeriesAttributeThatWhereSelects() {
+        // The seed's login records failures with business_rule="BR-001" (invalid e-mail): a target on that rule alone.
+        h.putTarget(AUTH + "/invalid_email", """
+                {"requirement": "REQ-F-AUTH-001", "metric": "login_attempts", "target": 5, "operator": "lte",
+                 "window": "5s", "where": {"business_rule": "BR-001"}}""");
+        seconds(8, () -> {
+            for (int i = 0; i < 3; i++) sdk.attempt(AUTH, "failure", "BR-002");
+            sdk.attempt(AUTH, "failure", "BR-001");
+            sdk.attempt(AUTH, "success");
+        });
+        assertThat(h.alerts.isEmpty()).as("one BR-001 failure a second: 5 in the window, not 20").isTrue();
+        seconds(8, () -> {
+            for (int i = 0; i < 3; i++) sdk.attempt(AUTH, "failure", "BR-001");
+        });
+        assertThat(h.alerts.readValuesToList()).isNotEmpty().allSatisfy(a -> {
+            assertThat(a.firing()).isTrue();
+            assertThat(a.actual()).as("BR-001 failures only: 3 a second now").isGreaterThan(5.0).isLessThanOrEqualTo(15.0);
+        });
+    }
+
+    @Test
     void noDataFiresWithNoInputAtAllAndResolvesWhenDataReturns() {
         h.putTarget(PERF + "/login_latency_ms", """
                 {"requirement": "REQ-NFR-PERF-001", "metric": "login_latency_ms", "target": 500, "operator": "lt",

@@ -18,6 +18,12 @@ public final class RequirementAttributes {
     public static final AttributeKey<String> CONSTRAINTS = AttributeKey.stringKey("constraints");
     /** The wrapped function's name (the seed's {@code func.__name__}). */
     public static final AttributeKey<String> FUNCTION = AttributeKey.stringKey("function");
+    /**
+     * {@code true} on a span that carries its requirement only because it started inside the requirement's call (a
+     * database or HTTP client span; {@code RequirementSpanProcessor}): Homeostat traces its errors to the requirement
+     * but leaves it out of the requirement's span SLIs, which count the requirement's own spans. Absent elsewhere.
+     */
+    public static final AttributeKey<Boolean> INHERITED = AttributeKey.booleanKey("requirement.inherited");
     /** The one business rule a log line is about (the seed's {@code business_rule=} keyword). */
     public static final AttributeKey<String> BUSINESS_RULE = AttributeKey.stringKey("business_rule");
 

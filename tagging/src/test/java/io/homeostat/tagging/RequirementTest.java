@@ -148,7 +148,14 @@ class RequirementTest {
             assertThat(attributes.get(BUSINESS_RULES)).as(inner).isEqualTo("BR-001,BR-002,BR-003");
             assertThat(attributes.get(CONSTRAINTS)).as(inner).isEqualTo("C-001");
             assertThat(attributes.get(FUNCTION)).as("only the requirement's own span names a function").isNull();
+            assertThat(attributes.get(RequirementAttributes.INHERITED)).as(inner + ": marked inherited").isTrue();
         }
+        assertThat(telemetry.span("REQ-F-AUTH-001:login").getAttributes().get(RequirementAttributes.INHERITED))
+                .as("the requirement's own span is not marked").isNull();
+        assertThat(telemetry.span("REQ-F-SESSION-001:createSession").getAttributes().get(RequirementAttributes.INHERITED))
+                .as("a nested requirement's span names its own: not marked").isNull();
+        assertThat(telemetry.span("SET session").getAttributes().get(RequirementAttributes.INHERITED)).isTrue();
+        assertThat(telemetry.span("outside").getAttributes().get(RequirementAttributes.INHERITED)).isNull();
         assertThat(telemetry.span("REQ-F-SESSION-001:createSession").getAttributes().get(REQUIREMENT)).isEqualTo("REQ-F-SESSION-001");
         Attributes nested = telemetry.span("SET session").getAttributes();
         assertThat(nested.get(REQUIREMENT)).isEqualTo("REQ-F-SESSION-001");
@@ -175,6 +182,8 @@ class RequirementTest {
         }
         Attributes child = telemetry.span("child").getAttributes();
         assertThat(child.get(REQUIREMENT)).isEqualTo("REQ-NFR-PERF-001");
+        assertThat(child.get(RequirementAttributes.INHERITED)).isTrue();
+        assertThat(telemetry.span("POST /login").getAttributes().get(RequirementAttributes.INHERITED)).isNull();
         assertThat(child.get(AttributeKey.stringArrayKey("constraints"))).containsExactly("C-001");
     }
 

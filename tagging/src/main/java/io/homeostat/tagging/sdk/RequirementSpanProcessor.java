@@ -10,12 +10,11 @@ import io.opentelemetry.sdk.trace.SpanProcessor;
 /**
  * Stamps {@code requirement}, {@code business_rules} and {@code constraints} on every span started inside a
  * requirement (HTTP and database client spans, anything instrumented), so that Homeostat attributes their
- * errors to it. A span that names a requirement of its own keeps it.
- *
- * <p>Homeostat's span SLIs of a requirement ({@code span.duration_ms}, {@code span.success_rate}, ...) then
- * count these inner spans too. To keep a requirement's span SLIs about its entry spans only, build the
- * processor with {@code inheritOnSpans(false)} (the log record processor still tags logs), or target the
- * latency histogram the requirement records instead.
+ * errors to it, and marks them {@code requirement.inherited = true} ({@link RequirementAttributes#INHERITED}):
+ * Homeostat's span SLIs of a requirement ({@code span.duration_ms}, {@code span.success_rate}, ...) count only
+ * the requirement's own spans (those that name it, such as {@code REQ-…:function}), never these inner ones. A
+ * span that names a requirement of its own keeps it and is not marked. {@code inheritOnSpans(false)} leaves inner
+ * spans untagged altogether (the log record processor still tags logs).
  */
 public final class RequirementSpanProcessor implements SpanProcessor {
     private final boolean inheritOnSpans;
@@ -38,7 +37,10 @@ public final class RequirementSpanProcessor implements SpanProcessor {
     public void onStart(Context parentContext, ReadWriteSpan span) {
         if (!inheritOnSpans || span.getAttribute(RequirementAttributes.REQUIREMENT) != null) return;
         Attributes inherited = InheritedRequirement.of(parentContext);
-        if (inherited != null) span.setAllAttributes(inherited);
+        if (inherited != null) {
+            span.setAllAttributes(inherited);
+            span.setAttribute(RequirementAttributes.INHERITED, true);
+        }
     }
 
     @Override

@@ -77,6 +77,12 @@ class AgentExtensionIT {
         assertThat(attributes(lookup.getAttributesList())).containsAllEntriesOf(Map.of(
                 "requirement", "REQ-F-AUTH-001", "business_rules", "BR-001,BR-002,BR-003", "constraints", "C-001"))
                 .doesNotContainKey("function");
+        // ... and marks it inherited, so that Homeostat's span SLIs count the login, not its query.
+        assertThat(lookup.getAttributesList()).anySatisfy(kv -> {
+            assertThat(kv.getKey()).isEqualTo("requirement.inherited");
+            assertThat(kv.getValue().getBoolValue()).isTrue();
+        });
+        assertThat(attributes(alice.getAttributesList())).doesNotContainKey("requirement.inherited");
 
         // Log lines written with SLF4J (Log4j 2, captured by the agent) inherit the requirement of their span,
         // and a line's business_rule becomes its business_rules.
