@@ -6,10 +6,12 @@ import io.homeostat.evaluate.RequirementEvaluation;
 import io.homeostat.evaluate.RequirementEvent;
 import io.homeostat.evaluate.StateCodec;
 import io.homeostat.evaluate.StateWriter;
+import io.homeostat.evaluate.StatusCodec;
 import io.homeostat.evaluate.TargetActivity;
 import io.homeostat.evaluate.TargetRegistry;
 import io.homeostat.evaluate.UnattributedCounts;
 import io.homeostat.model.Alert;
+import io.homeostat.model.TargetStatus;
 import java.time.Duration;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
@@ -41,8 +43,11 @@ final class EvaluateProcessor implements Processor<String, RequirementEvent, Str
     static final String EPISODES_STORE = "alert-episodes";
     static final String TARGET_STATE_STORE = "target-state";
     static final String UNATTRIBUTED_STORE = "unattributed-counts";
+    /** Each target's latest verdict, for the status API and /metrics: in memory, not changelogged (see addStores). */
+    static final String TARGET_STATUS_STORE = "target-status";
     static final String[] STORES = {RequirementWindows.SPAN_SLICES_STORE, RequirementWindows.METRIC_SLICES_STORE,
-        RequirementWindows.SERIES_STORE, TARGETS_STORE, EPISODES_STORE, TARGET_STATE_STORE, UNATTRIBUTED_STORE};
+        RequirementWindows.SERIES_STORE, TARGETS_STORE, EPISODES_STORE, TARGET_STATE_STORE, UNATTRIBUTED_STORE,
+        TARGET_STATUS_STORE};
 
     private static final Logger LOG = LoggerFactory.getLogger(EvaluateProcessor.class);
 
@@ -83,6 +88,7 @@ final class EvaluateProcessor implements Processor<String, RequirementEvent, Str
         KeyValueStore<String, byte[]> episodeStore = context.getStateStore(EPISODES_STORE);
         KeyValueStore<String, byte[]> activityStore = context.getStateStore(TARGET_STATE_STORE);
         KeyValueStore<String, byte[]> unattributedStore = context.getStateStore(UNATTRIBUTED_STORE);
+        KeyValueStore<String, byte[]> statusStore = context.getStateStore(TARGET_STATUS_STORE);
         TargetRegistry targets = new TargetRegistry(writer(targetStore, StateCodec::encode));
         Episodes episodes = new Episodes(writer(episodeStore, StateCodec::encode));
         TargetActivity activity = new TargetActivity(writer(activityStore, StateCodec::encode));
@@ -130,6 +136,12 @@ final class EvaluateProcessor implements Processor<String, RequirementEvent, Str
                     @Override
                     public void status(String key, Object status, long now) {
                         emitStatus(key, status, now);
+                    }
+
+                    @Override
+                    public void current(String targetId, TargetStatus status) {
+                        if (status == null) statusStore.delete(targetId);
+                        else statusStore.put(targetId, StatusCodec.encode(status));
                     }
                 }, counters, context.currentSystemTimeMs());
         if (!targets.isEmpty()) {

@@ -18,7 +18,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /** Validation against the JSON Schemas in {@code schemas/}, with the networknt validator (2020-12). */
 public final class Schemas {
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
+    /** A schema's $ref to another of ours (by its $id) reads the repository's file, never the network. */
+    private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012,
+            builder -> builder.schemaMappers(mappers -> mappers.mapPrefix("https://homeostat.io/schemas/",
+                    RepoFiles.resolve("schemas").toUri().toString().replaceAll("/?$", "/"))));
     private static final Map<String, JsonSchema> CACHE = new ConcurrentHashMap<>();
 
     private Schemas() {}
