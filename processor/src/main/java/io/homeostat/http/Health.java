@@ -2,9 +2,11 @@ package io.homeostat.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.homeostat.model.Json;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.ThreadMetadata;
@@ -17,7 +19,8 @@ import org.apache.kafka.streams.processor.StateRestoreListener;
  * live. <b>Ready</b> needs live, Kafka Streams RUNNING, and no state store being restored from its changelog.
  */
 public final class Health implements StateRestoreListener {
-    private final KafkaStreams streams;
+    private final Supplier<KafkaStreams.State> state;
+    private final Supplier<List<String>> threadStates;
     private final int threads;
     private final BooleanSupplier stoppedByFailure;
     private final Set<String> restoring = ConcurrentHashMap.newKeySet();
@@ -27,7 +30,15 @@ public final class Health implements StateRestoreListener {
      * @param stoppedByFailure whether a stream thread's failure made the client stop (it will not come back)
      */
     public Health(KafkaStreams streams, int threads, BooleanSupplier stoppedByFailure) {
-        this.streams = streams;
+        this(streams::state, () -> streams.metadataForLocalThreads().stream().map(ThreadMetadata::threadState).toList(),
+                threads, stoppedByFailure);
+    }
+
+    /** @param threadStates the states of the client's stream threads (Kafka Streams' thread metadata) */
+    Health(Supplier<KafkaStreams.State> state, Supplier<List<String>> threadStates, int threads,
+           BooleanSupplier stoppedByFailure) {
+        this.state = state;
+        this.threadStates = threadStates;
         this.threads = threads;
         this.stoppedByFailure = stoppedByFailure;
     }
@@ -36,7 +47,7 @@ public final class Health implements StateRestoreListener {
     public record Probe(boolean up, ObjectNode body) {}
 
     public Probe live() {
-        KafkaStreams.State state = streams.state();
+        KafkaStreams.State state = this.state.get();
         long alive = aliveThreads(state);
         String problem = null;
         if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.PENDING_ERROR) {
@@ -52,7 +63,7 @@ public final class Health implements StateRestoreListener {
     public Probe ready() {
         Probe live = live();
         if (!live.up()) return live;
-        KafkaStreams.State state = streams.state();
+        KafkaStreams.State state = this.state.get();
         String problem = null;
         if (state != KafkaStreams.State.RUNNING) {
             problem = "Kafka Streams is " + state + (state == KafkaStreams.State.REBALANCING
@@ -67,8 +78,7 @@ public final class Health implements StateRestoreListener {
     private long aliveThreads(KafkaStreams.State state) {
         if (state != KafkaStreams.State.RUNNING && state != KafkaStreams.State.REBALANCING) return -1;
         try {
-            return streams.metadataForLocalThreads().stream().map(ThreadMetadata::threadState)
-                    .filter(s -> !"DEAD".equals(s) && !"PENDING_SHUTDOWN".equals(s)).count();
+            return threadStates.get().stream().filter(s -> !"DEAD".equals(s) && !"PENDING_SHUTDOWN".equals(s)).count();
         } catch (RuntimeException e) {
             return -1; // closing meanwhile
         }
