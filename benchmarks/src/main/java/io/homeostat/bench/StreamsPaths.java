@@ -2,6 +2,8 @@ package io.homeostat.bench;
 
 import io.homeostat.cli.StreamsSettings;
 import io.homeostat.cli.TopicProvisioner;
+import io.homeostat.http.HttpEndpoint;
+import io.homeostat.http.HttpSettings;
 import io.homeostat.topology.HomeostatTopology;
 import io.homeostat.topology.Topics;
 import io.homeostat.topology.RuntimeSettings;
@@ -28,12 +30,15 @@ import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyDescription;
+import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /** Running the two Kafka Streams paths: Homeostat as shipped, and the naive DSL topology. */
 final class StreamsPaths {
+    private static final String LOOPBACK = "127.0.0.1";
+
     private StreamsPaths() {}
 
     /** The topics of one Homeostat run: the dataset's topic for spans, the others private to the run. */
@@ -53,12 +58,18 @@ final class StreamsPaths {
 
     /** Homeostat exactly as {@code homeostat run} builds and configures it, exactly-once, one stream thread. */
     static App homeostat(PathConfig config) throws Exception {
+        return homeostat(config, 0);
+    }
+
+    /** @param httpPort when not 0, {@code application.server} is 127.0.0.1 on it, as {@code homeostat run} sets it */
+    static App homeostat(PathConfig config, int httpPort) throws Exception {
         Topics topics = topics(config);
         TopicProvisioner.ensure(config.clientProperties(), TopicProvisioner.contractTopics(topics, config.partitions(), (short) 1));
         if (config.requirements() > 0) writeTargets(config.clientProperties(), topics.targets(), config.requirements());
         Topology topology = HomeostatTopology.build(settings(config));
         Properties props = StreamsSettings.of(config.runId(), Path.of(config.stateDir()), 1, StreamsConfig.EXACTLY_ONCE_V2,
                 config.clientProperties());
+        if (httpPort != 0) props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, LOOPBACK + ":" + httpPort);
         return new App(new KafkaStreams(topology, props), storeNames(topology.describe()));
     }
 
@@ -88,11 +99,21 @@ final class StreamsPaths {
     }
 
     static PathResult runHomeostat(PathConfig config) throws Exception {
-        App app = homeostat(config);
+        int httpPort = config.scrapeMs() > 0 ? Scraper.freePort() : 0;
+        App app = homeostat(config, httpPort);
         KafkaStreams streams = app.streams();
         MetricSum windowed = new MetricSum(streams, HomeostatTopology.METRICS_GROUP, "spans-windowed-total");
         MetricSum late = new MetricSum(streams, HomeostatTopology.METRICS_GROUP, "late-events-dropped-total");
-        return measure(config, app, () -> windowed.getAsLong() + late.getAsLong(), late);
+        if (httpPort == 0) return measure(config, app, () -> windowed.getAsLong() + late.getAsLong(), late);
+        // As homeostat run: the endpoint is started before Kafka Streams, and scraped while the path is measured.
+        HttpSettings http = new HttpSettings(LOOPBACK, httpPort, new HostInfo(LOOPBACK, httpPort), config.sliceMs(),
+                HttpSettings.DEFAULT_MAX_TARGET_METRICS, 1, false);
+        try (HttpEndpoint endpoint = HttpEndpoint.start(streams, http, () -> false);
+             Scraper scraper = Scraper.start("http://" + LOOPBACK + ":" + httpPort, config.scrapeMs())) {
+            PathResult result = measure(config, app, () -> windowed.getAsLong() + late.getAsLong(), late);
+            return new PathResult(result.path(), result.spans(), result.lateSpans(), result.records(), result.seconds(),
+                    result.cpuSeconds(), result.brokerCpuSeconds(), result.memory(), scraper.answered());
+        }
     }
 
     static PathResult runNaive(PathConfig config) throws Exception {
