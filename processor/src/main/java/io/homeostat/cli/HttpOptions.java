@@ -20,12 +20,12 @@ public final class HttpOptions {
     boolean enabled = true;
 
     @Option(names = "--http-port", defaultValue = "" + HttpSettings.DEFAULT_PORT, paramLabel = "PORT",
-            description = "Port of the HTTP endpoint; 0 turns it off (default: ${DEFAULT-VALUE}).")
+            description = "Port of the HTTP endpoint; 0 turns it off (default: ${DEFAULT-VALUE}; env HOMEOSTAT_HTTP_PORT).")
     int port = HttpSettings.DEFAULT_PORT;
 
     @Option(names = "--http-bind-address", defaultValue = HttpSettings.DEFAULT_BIND_ADDRESS, paramLabel = "ADDRESS",
             description = "Address the HTTP endpoint listens on: 0.0.0.0 every interface, 127.0.0.1 this host only "
-                    + "(default: ${DEFAULT-VALUE}).")
+                    + "(default: ${DEFAULT-VALUE}; env HOMEOSTAT_HTTP_BIND_ADDRESS).")
     String bindAddress = HttpSettings.DEFAULT_BIND_ADDRESS;
 
     @Option(names = "--http-advertised-address", paramLabel = "HOST[:PORT]",

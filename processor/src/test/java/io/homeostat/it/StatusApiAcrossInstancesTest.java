@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.homeostat.cli.Homeostat;
+import io.homeostat.docs.MetricsDocs;
 import io.homeostat.otlp.OtlpEncoding;
 import io.homeostat.testing.EmbeddedKafka;
 import io.homeostat.testing.HttpGet;
@@ -244,6 +245,8 @@ class StatusApiAcrossInstancesTest {
                         .header("Accept", "application/openmetrics-text; version=1.0.0").GET().build());
                 assertThat(openMetrics.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/openmetrics-text");
                 assertThat(openMetrics.body()).endsWith("# EOF\n");
+                // docs/metrics-and-logs.md names what is exported, and every homeostat_* metric exported is on it.
+                MetricsDocs.assertTrueTo(metrics.body());
             }
             assertThat(exported).containsExactlyInAnyOrderElementsOf(expectedIds());
             RunningProcessor slowOwner = owner.get(slow).equals(hostA) ? a : b;
