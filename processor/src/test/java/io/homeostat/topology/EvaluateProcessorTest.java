@@ -42,6 +42,7 @@ class EvaluateProcessorTest {
         for (String name : new String[] {EvaluateProcessor.TARGET_STATE_STORE, EvaluateProcessor.UNATTRIBUTED_STORE}) {
             stringStore(name);
         }
+        KeyValueStore<String, byte[]> statuses = stringStore(EvaluateProcessor.TARGET_STATUS_STORE);
         for (String name : new String[] {RequirementWindows.SPAN_SLICES_STORE, RequirementWindows.METRIC_SLICES_STORE,
                 RequirementWindows.SERIES_STORE}) {
             KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]> store = Stores.keyValueStoreBuilder(
@@ -73,6 +74,8 @@ class EvaluateProcessorTest {
             assertThat(alert.alertId()).isEqualTo(fingerprint + "-0");
         });
         assertThat(episodes.get(TARGET_ID)).as("the unreadable value is gone from the store").isNull();
+        assertThat(io.homeostat.evaluate.StatusCodec.decode(statuses.get(TARGET_ID)).state())
+                .as("the latest verdict, for the status API").isEqualTo(io.homeostat.model.TargetStatus.OK);
     }
 
     private KeyValueStore<String, byte[]> stringStore(String name) {
