@@ -65,7 +65,7 @@ final class DetectionLatency {
     static Result run(PathRunner runner, Properties client, Setting setting, int trials, int partitions, Path stateRoot,
                       String runId, long seed) throws Exception {
         PathConfig config = new PathConfig(PathName.HOMEOSTAT.name(), toMap(client), runId + ".spans", partitions, 0, 0,
-                runId, stateRoot.resolve(runId).toString(), setting.sliceMs(), setting.graceMs(), 120_000, false, -1, false, "");
+                runId, stateRoot.resolve(runId).toString(), setting.sliceMs(), setting.graceMs(), 120_000, false, -1, false, "", 0);
         Topics topics = StreamsPaths.topics(config);
         TopicProvisioner.ensure(client, TopicProvisioner.contractTopics(topics, partitions, (short) 1));
         String[] requirements = new String[trials];

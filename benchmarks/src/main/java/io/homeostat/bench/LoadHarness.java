@@ -103,6 +103,12 @@ public final class LoadHarness implements Callable<Integer> {
             description = "Grace of the throughput runs (default: ${DEFAULT-VALUE}).")
     Duration grace;
 
+    @Option(names = "--scrape-interval", defaultValue = "1s", converter = DurationOption.class,
+            description = "The Homeostat throughput path serves HTTP as `homeostat run` does, and is scraped this often "
+                    + "during its run (GET /metrics and GET /api/v1/targets, what Prometheus and the status page do); "
+                    + "0s: no HTTP endpoint (default: ${DEFAULT-VALUE}).")
+    Duration scrapeInterval;
+
     @Option(names = "--latency", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Measure detection latency (default: ${DEFAULT-VALUE}).")
     boolean latency;
@@ -186,6 +192,7 @@ public final class LoadHarness implements Callable<Integer> {
         Files.createDirectories(workDir);
         report = new Report(MachineFacts.now(), inProcess ? "(in process)" : jvmOptions, command());
         report.warmup = warmup;
+        report.scrapeMs = paths.contains(PathName.HOMEOSTAT) ? scrapeInterval.toMillis() : 0;
 
         long mainSpans = spans != null ? spans : quick ? 20_000 : 5_000_000;
         DatasetSpec main = new DatasetSpec(mainSpans, batchSpans, requirements, zipf, services, errorRate,
@@ -314,7 +321,9 @@ public final class LoadHarness implements Callable<Integer> {
         if (path == PathName.HOMEOSTAT || path == PathName.NAIVE) client.putAll(streamsProperties);
         return new PathConfig(path.name(), client, topic, partitions, expectedSpans, keys,
                 runId, workDir.resolve("state").resolve(runId).toAbsolutePath().toString(), slice.toMillis(), grace.toMillis(),
-                timeout.toMillis(), probeMemory, brokerPid, warmupFirst, capsOfRun);
+                timeout.toMillis(), probeMemory, brokerPid, warmupFirst, capsOfRun,
+                // The cardinality runs measure memory and state: not scraped.
+                path == PathName.HOMEOSTAT && (capsOfRun == null || capsOfRun.isEmpty()) ? scrapeInterval.toMillis() : 0);
     }
 
     private Properties clientProperties() {

@@ -21,10 +21,12 @@ import java.util.Properties;
  * @param warmup        first run through the same dataset, unmeasured, in the same JVM
  * @param caps          Homeostat's cardinality caps: {@code ""} the defaults, {@code off} none, or
  *                      {@code requirements/series/services} per task
+ * @param scrapeMs      Homeostat: serve HTTP as {@code homeostat run} does and scrape {@code /metrics} and
+ *                      {@code /api/v1/targets} (what the status page polls) this often during the run; 0: no HTTP
  */
 public record PathConfig(String path, Map<String, String> client, String topic, int partitions, long expectedSpans,
                          int requirements, String runId, String stateDir, long sliceMs, long graceMs, long timeoutMs,
-                         boolean probeMemory, long brokerPid, boolean warmup, String caps) {
+                         boolean probeMemory, long brokerPid, boolean warmup, String caps, long scrapeMs) {
 
     /**
      * The warm-up run: the same path on the same dataset with its own application id, group and state, and no
@@ -33,7 +35,7 @@ public record PathConfig(String path, Map<String, String> client, String topic, 
      */
     public PathConfig warmupRun() {
         return new PathConfig(path, client, topic, partitions, expectedSpans, requirements, runId + "-warmup",
-                stateDir + "-warmup", sliceMs, graceMs, timeoutMs, false, brokerPid, false, caps);
+                stateDir + "-warmup", sliceMs, graceMs, timeoutMs, false, brokerPid, false, caps, scrapeMs);
     }
 
     /** The cardinality limits {@link #caps} names. */

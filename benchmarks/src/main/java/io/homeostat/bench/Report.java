@@ -29,6 +29,8 @@ final class Report {
     final Map<String, DatasetSpec> datasets = new LinkedHashMap<>();
     /** Whether every throughput path first read the dataset once, unmeasured (JIT warm-up). */
     boolean warmup;
+    /** How often the Homeostat path was scraped over HTTP during its runs (0: it served no HTTP). */
+    long scrapeMs;
     final Map<String, Dataset.Written> written = new LinkedHashMap<>();
     final List<PathResult> throughput = new ArrayList<>();
     /** spans/s of every round of each path, in order. */
@@ -101,6 +103,13 @@ final class Report {
             if (floor != null && homeostat != null) {
                 md.append(String.format(Locale.ROOT, "- Homeostat / floor: **%.2f×** (goal ≥ 0.7); per CPU-second of path and broker: %.2f×%n",
                         homeostat.spansPerSecond() / floor.spansPerSecond(), perCpu(homeostat) / perCpu(floor)));
+            }
+            if (homeostat != null) {
+                md.append(scrapeMs > 0
+                        ? String.format(Locale.ROOT, "- Homeostat served HTTP as `homeostat run` does and was scraped every %s "
+                                + "during its runs (`GET /metrics` and `GET /api/v1/targets`): %d scrapes answered in its median round%n",
+                                duration(scrapeMs), homeostat.scrapes())
+                        : "- Homeostat served no HTTP during its runs (`--scrape-interval 0s`)\n");
             }
             if (naive != null && homeostat != null) {
                 md.append(String.format(Locale.ROOT, "- Homeostat / naive: **%.1f×** (goal ≥ 10)%n",

@@ -3,6 +3,8 @@ package io.homeostat.bench;
 import io.homeostat.cli.InputProbe;
 import io.homeostat.cli.StreamsSettings;
 import io.homeostat.cli.TopicProvisioner;
+import io.homeostat.http.HttpEndpoint;
+import io.homeostat.http.HttpSettings;
 import io.homeostat.topology.HomeostatTopology;
 import io.homeostat.topology.Topics;
 import io.homeostat.topology.RuntimeSettings;
@@ -29,12 +31,15 @@ import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyDescription;
+import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /** Running the two Kafka Streams paths: Homeostat as shipped, and the naive DSL topology. */
 final class StreamsPaths {
+    private static final String LOOPBACK = "127.0.0.1";
+
     private StreamsPaths() {}
 
     /** The topics of one Homeostat run: the dataset's topic for spans, the others private to the run. */
@@ -62,6 +67,11 @@ final class StreamsPaths {
      * the runner's input probe (lag and fetch health of each input partition) running.
      */
     static App homeostat(PathConfig config) throws Exception {
+        return homeostat(config, 0);
+    }
+
+    /** @param httpPort when not 0, {@code application.server} is 127.0.0.1 on it, as {@code homeostat run} sets it */
+    static App homeostat(PathConfig config, int httpPort) throws Exception {
         Topics topics = topics(config);
         TopicProvisioner.ensure(config.clientProperties(), TopicProvisioner.contractTopics(topics, config.partitions(), (short) 1));
         // With caps, the targets must be there before the data: a requirement's data is refused while the cap is full
@@ -77,6 +87,7 @@ final class StreamsPaths {
         Topology topology = HomeostatTopology.build(settings(config).withInputHealth(probe));
         Properties props = StreamsSettings.of(config.runId(), Path.of(config.stateDir()), 1, StreamsConfig.EXACTLY_ONCE_V2,
                 config.clientProperties());
+        if (httpPort != 0) props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, LOOPBACK + ":" + httpPort);
         KafkaStreams streams = new KafkaStreams(topology, props);
         client.set(streams);
         probe.start();
@@ -114,15 +125,26 @@ final class StreamsPaths {
     }
 
     static PathResult runHomeostat(PathConfig config) throws Exception {
-        App app = homeostat(config);
+        int httpPort = config.scrapeMs() > 0 ? Scraper.freePort() : 0;
+        App app = homeostat(config, httpPort);
         KafkaStreams streams = app.streams();
         MetricSum windowed = new MetricSum(streams, HomeostatTopology.METRICS_GROUP, "spans-windowed-total");
         MetricSum late = new MetricSum(streams, HomeostatTopology.METRICS_GROUP, "late-events-dropped-total");
         // Spans that are not windowed: refused by the requirement cap, or without a requirement (junk datasets).
         MetricSum refused = new MetricSum(streams, HomeostatTopology.METRICS_GROUP, "requirements-refused-total");
         MetricSum unattributed = new MetricSum(streams, HomeostatTopology.METRICS_GROUP, "spans-unattributed-total");
-        return measure(config, app, () -> windowed.getAsLong() + late.getAsLong() + refused.getAsLong()
-                + unattributed.getAsLong(), late);
+        java.util.function.LongSupplier counted = () -> windowed.getAsLong() + late.getAsLong() + refused.getAsLong()
+                + unattributed.getAsLong();
+        if (httpPort == 0) return measure(config, app, counted, late);
+        // As homeostat run: the endpoint is started before Kafka Streams, and scraped while the path is measured.
+        HttpSettings http = new HttpSettings(LOOPBACK, httpPort, new HostInfo(LOOPBACK, httpPort), config.sliceMs(),
+                HttpSettings.DEFAULT_MAX_TARGET_METRICS, 1, false);
+        try (HttpEndpoint endpoint = HttpEndpoint.start(streams, http, () -> false);
+             Scraper scraper = Scraper.start("http://" + LOOPBACK + ":" + httpPort, config.scrapeMs())) {
+            PathResult result = measure(config, app, counted, late);
+            return new PathResult(result.path(), result.spans(), result.lateSpans(), result.records(), result.seconds(),
+                    result.cpuSeconds(), result.brokerCpuSeconds(), result.memory(), scraper.answered());
+        }
     }
 
     static PathResult runNaive(PathConfig config) throws Exception {

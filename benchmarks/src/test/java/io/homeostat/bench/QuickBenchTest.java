@@ -26,7 +26,8 @@ class QuickBenchTest {
             new CommandLine(harness).setCaseInsensitiveEnumValuesAllowed(true).parseArgs(
                     "--bootstrap-servers", kafka.bootstrapServers(), "--quick", "--in-process",
                     "--paths", "floor,homeostat,naive", "--no-latency", "--no-memory", "--no-jmh", "--no-warmup",
-                    "--caps", "100/100/50", "--partitions", "2", "--work-dir", workDir.toString());
+                    "--caps", "100/100/50", "--partitions", "2", "--scrape-interval", "100ms",
+                    "--work-dir", workDir.toString());
 
             assertThat(harness.call()).isZero();
 
@@ -36,6 +37,10 @@ class QuickBenchTest {
                     .containsExactly("FLOOR", "HOMEOSTAT", "NAIVE");
             assertThat(harness.report.throughput).allSatisfy(result ->
                     assertThat(result.spans()).as(result.path()).isEqualTo(produced));
+            // Homeostat served HTTP while it was measured: /metrics and the status API answered the scraper.
+            PathResult homeostat = harness.report.throughput.get(1);
+            assertThat(homeostat.scrapes()).as("scrapes answered during the Homeostat run").isPositive();
+            assertThat(harness.report.markdown()).contains("was scraped every 100 ms");
 
             // The junk dataset (2 000 user ids as requirements and as service names), with caps and without: every
             // span is counted either way, and with the caps the task keeps at most what they allow.

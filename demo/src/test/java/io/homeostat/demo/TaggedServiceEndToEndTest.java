@@ -56,7 +56,7 @@ class TaggedServiceEndToEndTest {
             Thread processor = new Thread(() -> Homeostat.commandLine(Map.of()).execute("run",
                     "--bootstrap-servers", kafka.bootstrapServers(), "--application-id", "homeostat-tagged-e2e",
                     "--state-dir", stateDir.toString(), "--slice", "1s", "--grace", "1s", "--partitions", "2",
-                    "--stats-interval", "0s"), "homeostat-run");
+                    "--stats-interval", "0s", "--no-http"), "homeostat-run");
             processor.start();
             InMemorySpanExporter recorded = InMemorySpanExporter.create();
             List<Alert> alerts = new ArrayList<>();

@@ -1,5 +1,7 @@
 package io.homeostat.cli;
 
+import io.homeostat.http.HttpEndpoint;
+import io.homeostat.http.HttpSettings;
 import io.homeostat.model.Durations;
 import io.homeostat.topology.HomeostatTopology;
 import io.homeostat.topology.Topics;
@@ -50,6 +52,7 @@ public final class RunCommand implements Callable<Integer> {
                     + "homeostasis_check_interval (the slice), alert_on_deviation, auto_generate_intents, "
                     + "feedback_loop_enabled). The command line and the environment win over the file."})
     Path config;
+    @Mixin HttpOptions httpOptions;
 
     @Option(names = "--application-id", defaultValue = "homeostat",
             description = "Kafka Streams application id: consumer group, internal topic prefix (default: ${DEFAULT-VALUE}).")
@@ -118,8 +121,14 @@ public final class RunCommand implements Callable<Integer> {
         }
         if (threads < 1) throw new ParameterException(spec.commandLine(), "--threads must be at least 1, was " + threads);
         if (partitions < 1) throw new ParameterException(spec.commandLine(), "--partitions must be at least 1, was " + partitions);
-        usableStateDir(stateDir);
         Properties clientProps = kafka.clientProperties();
+        HttpSettings http;
+        try {
+            http = httpOptions.settings(slice, threads, clientProps);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        usableStateDir(stateDir);
         kafka.checkReachable();
         List<NewTopic> contract = TopicProvisioner.contractTopics(topics, partitions, replicationFactor);
         if (createTopics) {
@@ -166,6 +175,7 @@ public final class RunCommand implements Callable<Integer> {
         });
         StreamThreadFailures threadFailures = new StreamThreadFailures();
         streams.setUncaughtExceptionHandler(threadFailures);
+        HttpEndpoint endpoint = http == null ? null : startHttp(streams, http, threadFailures);
         CloseOptions closeOptions = CloseOptions.timeout(Duration.ofSeconds(30)).withGroupMembershipOperation(
                 leaveGroupOnClose ? CloseOptions.GroupMembershipOperation.LEAVE_GROUP
                         : CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP);
@@ -198,6 +208,7 @@ public final class RunCommand implements Callable<Integer> {
             stats.logIfChanged();
             streams.close(closeOptions);
             inputProbe.close();
+            if (endpoint != null) endpoint.close();
             try {
                 Runtime.getRuntime().removeShutdownHook(shutdownHook);
             } catch (IllegalStateException alreadyShuttingDown) {
@@ -207,6 +218,24 @@ public final class RunCommand implements Callable<Integer> {
         boolean error = failed.get() || threadFailures.stopped();
         LOG.info("Homeostat stopped{}", error ? " after an error" : "");
         return error ? 1 : 0;
+    }
+
+    /** Listens before Kafka Streams starts, so that a port in use stops the command before it processes anything. */
+    private static HttpEndpoint startHttp(KafkaStreams streams, HttpSettings http, StreamThreadFailures threadFailures) {
+        HttpEndpoint endpoint;
+        try {
+            endpoint = HttpEndpoint.start(streams, http, threadFailures::stopped);
+        } catch (IOException e) {
+            streams.close(Duration.ZERO);
+            throw new CommandFailure("cannot serve HTTP on " + http.bindAddress() + ":" + http.port() + ": "
+                    + ErrorReporting.describe(e) + " (--http-port, --http-bind-address; --no-http turns the endpoint off)", e);
+        }
+        String base = "http://" + (http.bindAddress().equals(HttpSettings.DEFAULT_BIND_ADDRESS) ? "localhost" : http.bindAddress())
+                + ":" + endpoint.address().getPort();
+        LOG.info("Status page {}/ ; metrics {}/metrics ; probes {}/health/live and /health/ready ; API {}/api/v1/targets "
+                + "(listening on {}:{}, other instances reach this one at {}:{})", base, base, base, base,
+                http.bindAddress(), endpoint.address().getPort(), http.advertised().host(), http.advertised().port());
+        return endpoint;
     }
 
     private static void usableStateDir(Path dir) {

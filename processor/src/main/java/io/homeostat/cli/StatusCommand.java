@@ -5,6 +5,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.homeostat.model.Json;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -18,11 +22,13 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code homeostat status}: the current state of every target, and the telemetry that carried no
- * requirement, from the compacted status topic (records as in {@code schemas/status.schema.json}).
+ * requirement, from the compacted status topic (records as in {@code schemas/status.schema.json}), or with
+ * {@code --api} from the status API of a running processor (its latest verdicts, not the topic's last records).
  */
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Show the current state of every target, the unattributed telemetry per service and what the "
-                + "cardinality caps refused (the status topic).")
+        description = {"Show the current state of every target, the unattributed telemetry per service and what the "
+                + "cardinality caps refused (the status topic).",
+                "With --api, ask a running `homeostat run` instead (any instance answers for all): its latest verdicts."})
 public final class StatusCommand implements Callable<Integer> {
     @Mixin KafkaOptions kafka;
     @Spec CommandSpec spec;
@@ -33,19 +39,97 @@ public final class StatusCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE}).")
     OutputFormat output;
 
+    @Option(names = "--api", paramLabel = "URL",
+            description = "Read the status API of a running processor at this address (e.g. http://localhost:8080) instead of the status topic.")
+    URI api;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        List<JsonNode> targets = new ArrayList<>();
+        List<JsonNode> unattributed = new ArrayList<>();
+        List<JsonNode> overflow = new ArrayList<>();
+        String source;
+        if (api != null) {
+            source = fromApi(targets, unattributed, err);
+        } else {
+            source = fromTopic(targets, unattributed, overflow, err);
+        }
+        err.flush();
+        if (output == OutputFormat.json) {
+            ArrayNode all = Json.MAPPER.createArrayNode();
+            targets.forEach(all::add);
+            unattributed.forEach(all::add);
+            overflow.forEach(all::add);
+            out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(all));
+            out.flush();
+            return 0;
+        }
+        if (targets.isEmpty() && unattributed.isEmpty() && overflow.isEmpty()) {
+            out.println("No status " + source + " yet (is `homeostat run` running, with targets applied?).");
+            out.flush();
+            return 0;
+        }
+        print(out, targets, unattributed, overflow);
+        return 0;
+    }
+
+    /** The status API's targets (their latest verdicts; a target not judged yet as state "-") and unattributed counts. */
+    private String fromApi(List<JsonNode> targets, List<JsonNode> unattributed, PrintWriter err) {
+        String base = api.toString();
+        URI list = URI.create(base.endsWith("/") ? base : base + "/").resolve("api/v1/targets");
+        HttpResponse<byte[]> response;
+        try {
+            HttpClient client = HttpClient.newBuilder().connectTimeout(kafka.timeout).build();
+            response = client.send(HttpRequest.newBuilder(list).timeout(kafka.timeout.plusSeconds(10))
+                    .header("Accept", "application/json").GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException | IllegalArgumentException e) {
+            throw new CommandFailure("cannot read the status API at " + list + ": " + ErrorReporting.describe(e)
+                    + " (is `homeostat run` serving HTTP there? --api)", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CommandFailure("interrupted while reading " + list, e);
+        }
+        JsonNode body;
+        try {
+            body = Json.MAPPER.readTree(response.body());
+        } catch (IOException e) {
+            throw new CommandFailure(list + " answered HTTP " + response.statusCode() + " with something that is not JSON "
+                    + "(is it a Homeostat processor? --api)", e);
+        }
+        if (response.statusCode() != 200) {
+            throw new CommandFailure(list + " answered HTTP " + response.statusCode() + ": "
+                    + body.path("message").asText("(no message)"));
+        }
+        for (JsonNode entry : body.path("targets")) {
+            JsonNode status = entry.get("status");
+            if (status != null && status.isObject()) {
+                targets.add(status);
+            } else {
+                var pending = Json.MAPPER.createObjectNode().put("kind", "target")
+                        .put("target_id", entry.path("target_id").asText()).put("state", "-");
+                pending.set("operator", entry.path("definition").path("operator"));
+                pending.set("target", entry.path("definition").path("target"));
+                targets.add(pending);
+            }
+        }
+        body.path("unattributed").forEach(unattributed::add);
+        for (JsonNode problem : body.path("errors")) {
+            err.println("instance " + problem.path("instance").asText() + " did not answer (" + problem.path("message").asText()
+                    + "): its targets are missing");
+        }
+        return "from " + api;
+    }
+
+    private String fromTopic(List<JsonNode> targets, List<JsonNode> unattributed, List<JsonNode> overflow, PrintWriter err)
+            throws Exception {
         kafka.checkReachable();
         TopicReader.Snapshot snapshot = TopicReader.readToEnd(kafka.clientProperties(), topic);
         if (!snapshot.exists()) {
             throw new CommandFailure("the topic " + topic + " does not exist at " + kafka.bootstrapServers()
                     + " (`homeostat run` creates it; or check --status-topic)");
         }
-        List<JsonNode> targets = new ArrayList<>();
-        List<JsonNode> unattributed = new ArrayList<>();
-        List<JsonNode> overflow = new ArrayList<>();
         for (Map.Entry<String, byte[]> record : new java.util.TreeMap<>(snapshot.latest()).entrySet()) {
             JsonNode value;
             try {
@@ -62,21 +146,10 @@ public final class StatusCommand implements Callable<Integer> {
                         + value.path("kind"));
             }
         }
-        err.flush();
-        if (output == OutputFormat.json) {
-            ArrayNode all = Json.MAPPER.createArrayNode();
-            targets.forEach(all::add);
-            unattributed.forEach(all::add);
-            overflow.forEach(all::add);
-            out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(all));
-            out.flush();
-            return 0;
-        }
-        if (targets.isEmpty() && unattributed.isEmpty() && overflow.isEmpty()) {
-            out.println("No status on " + topic + " yet (is `homeostat run` running?).");
-            out.flush();
-            return 0;
-        }
+        return "on " + topic;
+    }
+
+    private static void print(PrintWriter out, List<JsonNode> targets, List<JsonNode> unattributed, List<JsonNode> overflow) {
         if (!targets.isEmpty()) {
             Table table = new Table("TARGET", "STATE", "INPUT", "ACTUAL", "TARGET_IS", "GOOD", "DEVIATION", "SEVERITY",
                     "EVENTS", "FIRING_SINCE", "LAST_EVALUATED");
@@ -113,7 +186,6 @@ public final class StatusCommand implements Callable<Integer> {
             table.print(out);
         }
         out.flush();
-        return 0;
     }
 
     /**

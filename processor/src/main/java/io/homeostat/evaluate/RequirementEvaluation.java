@@ -36,6 +36,12 @@ public final class RequirementEvaluation implements RequirementEvent.Handler {
          * for a deleted target or a service forgotten after the idle expiry.
          */
         void status(String key, Object status, long now);
+
+        /**
+         * Every verdict's status, published or not ({@code null}: the target was deleted): the live view that the
+         * status API and {@code /metrics} read.
+         */
+        default void current(String targetId, TargetStatus status) {}
     }
 
     /** What the task counts (Kafka Streams metrics in production). */
@@ -197,6 +203,7 @@ public final class RequirementEvaluation implements RequirementEvent.Handler {
         apply(noData, silence, now);
         state.activity().remove(targetId);
         statuses.forget(targetId);
+        output.current(targetId, null);
         if (removed != null) {
             output.status(targetId, null, now);
             LOG.info("Target {} removed", targetId);
@@ -286,6 +293,7 @@ public final class RequirementEvaluation implements RequirementEvent.Handler {
         apply(noDataKey, silence, now);
 
         TargetStatus status = status(targetId, target, verdict, now, input);
+        output.current(targetId, status);
         if (statuses.publish(targetId, status, now)) output.status(targetId, status, now);
     }
 

@@ -51,6 +51,11 @@ public final class IssueState {
         return resolvedAtMs;
     }
 
+    /** Priority of the issue's feedback intent ({@code P0}, {@code P1}), {@code null} when it has none. */
+    public String intentPriority() {
+        return intentPriority;
+    }
+
     public boolean hasIntent() {
         return intentCreatedAtMs != 0;
     }

@@ -112,11 +112,16 @@ public final class IssueTracker {
 
     /** The issue as published; remembers what was reported. */
     private static ProductionIssue record(IssueState state, long now) {
-        IssuePartial i = state.issue;
-        state.reportedLevel = level(i.occurrences);
-        state.reportedCritical = i.critical;
-        state.reportedOccurrences = i.occurrences;
+        state.reportedLevel = level(state.issue.occurrences);
+        state.reportedCritical = state.issue.critical;
+        state.reportedOccurrences = state.issue.occurrences;
         state.reportedAtMs = now;
+        return describe(state, now);
+    }
+
+    /** The issue record of a state as it is now, e.g. for the status API; changes nothing. */
+    public static ProductionIssue describe(IssueState state, long now) {
+        IssuePartial i = state.issue;
         Long users = i.affectedUsers();
         return new ProductionIssue(i.issueId, state.open ? ProductionIssue.OPEN : ProductionIssue.RESOLVED,
                 i.requirement, List.copyOf(i.businessRules), List.copyOf(i.constraints), i.service, i.errorType,

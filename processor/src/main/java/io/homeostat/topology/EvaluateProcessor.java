@@ -12,10 +12,12 @@ import io.homeostat.evaluate.RequirementEvent;
 import io.homeostat.evaluate.SeriesRef;
 import io.homeostat.evaluate.StateCodec;
 import io.homeostat.evaluate.StateWriter;
+import io.homeostat.evaluate.StatusCodec;
 import io.homeostat.evaluate.TargetActivity;
 import io.homeostat.evaluate.TargetRegistry;
 import io.homeostat.evaluate.UnattributedCounts;
 import io.homeostat.model.Alert;
+import io.homeostat.model.TargetStatus;
 import io.homeostat.model.Timestamps;
 import io.homeostat.model.UnattributedStatus;
 import java.time.Duration;
@@ -53,9 +55,11 @@ final class EvaluateProcessor implements Processor<String, RequirementEvent, Str
     static final String TARGET_STATE_STORE = "target-state";
     static final String UNATTRIBUTED_STORE = "unattributed-counts";
     static final String CLOCK_STORE = "event-clock";
+    /** Each target's latest verdict, for the status API and /metrics: in memory, not changelogged (see addStores). */
+    static final String TARGET_STATUS_STORE = "target-status";
     static final String[] STORES = {RequirementWindows.SPAN_SLICES_STORE, RequirementWindows.METRIC_SLICES_STORE,
         RequirementWindows.SERIES_STORE, TARGETS_STORE, EPISODES_STORE, TARGET_STATE_STORE, UNATTRIBUTED_STORE,
-        CLOCK_STORE};
+        CLOCK_STORE, TARGET_STATUS_STORE};
 
     private static final Logger LOG = LoggerFactory.getLogger(EvaluateProcessor.class);
 
@@ -108,6 +112,7 @@ final class EvaluateProcessor implements Processor<String, RequirementEvent, Str
         KeyValueStore<String, byte[]> episodeStore = context.getStateStore(EPISODES_STORE);
         KeyValueStore<String, byte[]> activityStore = context.getStateStore(TARGET_STATE_STORE);
         KeyValueStore<String, byte[]> unattributedStore = context.getStateStore(UNATTRIBUTED_STORE);
+        KeyValueStore<String, byte[]> statusStore = context.getStateStore(TARGET_STATUS_STORE);
         TargetRegistry targets = new TargetRegistry(writer(targetStore, StateCodec::encode));
         Episodes episodes = new Episodes(writer(episodeStore, StateCodec::encode));
         TargetActivity activity = new TargetActivity(writer(activityStore, StateCodec::encode));
@@ -191,6 +196,12 @@ final class EvaluateProcessor implements Processor<String, RequirementEvent, Str
                     @Override
                     public void status(String key, Object status, long now) {
                         emitStatus(key, status, now);
+                    }
+
+                    @Override
+                    public void current(String targetId, TargetStatus status) {
+                        if (status == null) statusStore.delete(targetId);
+                        else statusStore.put(targetId, StatusCodec.encode(status));
                     }
                 }, counters);
         if (!targets.isEmpty()) {

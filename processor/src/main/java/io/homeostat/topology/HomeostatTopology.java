@@ -147,6 +147,11 @@ public final class HomeostatTopology {
         // Cached: every input partition's watermark arrives every heartbeat; one write per partition and commit.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EvaluateProcessor.CLOCK_STORE),
                 Serdes.String(), Serdes.ByteArray()).withCachingEnabled());
+        // The latest verdict of each target, rewritten every slice, for the status API and /metrics (interactive
+        // queries). In memory and not changelogged: it is a view, not state, and after a restart or a move of the
+        // task it is back at the next verdict.
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(EvaluateProcessor.TARGET_STATUS_STORE),
+                Serdes.String(), Serdes.ByteArray()).withLoggingDisabled());
         // Cached: a busy issue gets a partial from every decode task's batches; the record cache turns them into
         // one RocksDB write and one changelog record (its state, HyperLogLog included) per issue and commit.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TrackIssuesProcessor.ISSUES_STORE),

@@ -53,6 +53,7 @@ final class RequirementWindows implements SliceData {
 
     /** What the stores held at start-up: requirements with slices, series with when they last had data. */
     record Restored(Set<String> requirements, Map<SeriesRef, Long> series) {}
+    private final SliceReader reader;
 
     RequirementWindows(long sliceMs, KeyValueStore<Bytes, byte[]> spanSlices, KeyValueStore<Bytes, byte[]> metricSlices,
                        KeyValueStore<Bytes, byte[]> series, UnreadableState unreadable) {
@@ -61,6 +62,7 @@ final class RequirementWindows implements SliceData {
         this.spanSlices = spanSlices;
         this.metricSlices = metricSlices;
         this.series = series;
+        this.reader = new SliceReader(sliceMs, spanSlices, metricSlices, unreadable::report);
     }
 
     @Override
@@ -143,62 +145,18 @@ final class RequirementWindows implements SliceData {
 
             @Override
             public Windowed<SpanAggregate> spans() {
-                if (spans == null) spans = mergeSpans(requirement, from, to);
+                if (spans == null) spans = reader.spans(requirement, from, to);
                 return spans;
             }
 
             @Override
             public Optional<Windowed<MetricAggregate>> metric(MetricRef ref) {
-                return metrics.computeIfAbsent(ref, r -> mergeMetric(requirement, r, from, to));
+                return metrics.computeIfAbsent(ref, r -> reader.metric(requirement, r, from, to));
             }
         };
     }
 
-    private WindowData.Windowed<SpanAggregate> mergeSpans(String requirement, long from, long to) {
-        SpanAggregate window = new SpanAggregate();
-        long latest = Long.MIN_VALUE;
-        try (KeyValueIterator<Bytes, byte[]> it = spanSlices.range(SliceStoreKeys.key(requirement, from),
-                SliceStoreKeys.key(requirement, to - 1))) {
-            while (it.hasNext()) {
-                var entry = it.next();
-                SpanAggregate slice;
-                try {
-                    slice = SpanAggregateCodec.decode(entry.value);
-                } catch (IllegalArgumentException e) {
-                    unreadable.report(SPAN_SLICES_STORE, entry.key, e, "the slice is left out of the window");
-                    continue;
-                }
-                if (slice.count() > 0) latest = Math.max(latest, SliceStoreKeys.sliceStart(entry.key) + sliceMs);
-                window.merge(slice);
-            }
-        }
-        return new WindowData.Windowed<>(window, latest);
-    }
-
-    private Optional<WindowData.Windowed<MetricAggregate>> mergeMetric(String requirement, MetricRef ref, long from, long to) {
-        MetricAggregate window = null;
-        long latest = Long.MIN_VALUE;
-        try (KeyValueIterator<Bytes, byte[]> it = metricSlices.range(
-                SliceStoreKeys.metricKey(requirement, ref.metric(), from, 0L),
-                SliceStoreKeys.metricKey(requirement, ref.metric(), to - 1, -1L))) {
-            while (it.hasNext()) {
-                var entry = it.next();
-                MetricCodec.SeriesSlice slice;
-                try {
-                    slice = MetricCodec.decodeSeriesSlice(entry.value);
-                } catch (IllegalArgumentException e) {
-                    unreadable.report(METRIC_SLICES_STORE, entry.key, e, "the slice is left out of the window");
-                    continue;
-                }
-                if (!ref.matches(slice.attributes())) continue;
-                if (window != null && window.kind() != slice.aggregate().kind()) continue;
-                window = window == null ? slice.aggregate() : window.merge(slice.aggregate());
-                latest = Math.max(latest, SliceStoreKeys.metricSliceStart(entry.key) + sliceMs);
-            }
-        }
-        return window == null ? Optional.empty() : Optional.of(new WindowData.Windowed<>(window, latest));
-    }
-
+    /** Drops slices older than {@code cutoff} (event time), through the index of slice ranges. */
     @Override
     public void purge(long cutoff) {
         for (SliceRanges.Due<String> due : spanRanges.due(cutoff)) {

@@ -46,7 +46,7 @@ class DockerFilesTest {
     void composeHasAKraftBrokerTheProcessorAndAOneShotApply() throws Exception {
         JsonNode services = compose().path("services");
         assertThat(services.fieldNames()).toIterable().containsExactlyInAnyOrder("kafka", "targets", "homeostat",
-                "alertmanager", "alerts-forward");
+                "alertmanager", "alerts-forward", "prometheus");
 
         JsonNode kafka = services.path("kafka");
         String kafkaVersion = pomProperty("kafka.version");
@@ -160,6 +160,48 @@ class DockerFilesTest {
 
         String cmd = lines.stream().filter(l -> l.startsWith("CMD ")).findFirst().orElseThrow();
         assertThat(cmd).isEqualTo("CMD [\"run\"]");
+    }
+
+    @Test
+    void theImageChecksTheProcessorsLivenessAndComposeScrapesItsMetrics() throws Exception {
+        List<String> lines = dockerfile();
+        String port = Integer.toString(io.homeostat.http.HttpSettings.DEFAULT_PORT);
+        assertThat(lines).contains("EXPOSE " + port);
+        int healthcheck = lines.indexOf(lines.stream().filter(l -> l.startsWith("HEALTHCHECK ")).findFirst().orElseThrow());
+        String check = String.join(" ", lines.subList(healthcheck, healthcheck + 2));
+        assertThat(check).as("the liveness probe, on the port the processor listens on")
+                .contains("CMD curl -fsS", "http://127.0.0.1:${HOMEOSTAT_HTTP_PORT:-" + port + "}/health/live", "|| exit 1")
+                .containsPattern("--interval=\\d+s").containsPattern("--start-period=\\d+s");
+        assertThat(Homeostat.commandLine(Map.of()).getSubcommands().get("run").getCommandSpec().findOption("--http-port"))
+                .as("HOMEOSTAT_HTTP_PORT is run's --http-port").isNotNull();
+
+        JsonNode services = compose().path("services");
+        for (String oneShotOrOther : List.of("targets", "alerts-forward")) {
+            assertThat(services.path(oneShotOrOther).path("healthcheck").path("disable").asBoolean())
+                    .as("%s runs no HTTP endpoint: the image's check is off", oneShotOrOther).isTrue();
+        }
+        JsonNode processor = services.path("homeostat");
+        assertThat(processor.path("ports").get(0).asText()).isEqualTo(port + ":" + port);
+        var variables = processor.path("environment").fieldNames();
+        while (variables.hasNext()) {
+            String variable = variables.next();
+            String option = "--" + variable.substring("HOMEOSTAT_".length()).toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+            assertThat(Homeostat.commandLine(Map.of()).getSubcommands().get("run").getCommandSpec().findOption(option))
+                    .as("%s is an option of run", option).isNotNull();
+        }
+        assertThat(processor.path("environment").path("HOMEOSTAT_HTTP_ADVERTISED_ADDRESS").asText()).isEqualTo("homeostat:" + port);
+
+        JsonNode prometheus = services.path("prometheus");
+        assertThat(prometheus.path("image").asText()).as("the version promtool here checks").startsWith("prom/prometheus:v2.");
+        assertThat(prometheus.path("depends_on").path("homeostat").path("condition").asText()).isEqualTo("service_healthy");
+        String mount = prometheus.path("volumes").get(0).asText();
+        assertThat(mount).endsWith(":/etc/prometheus/prometheus.yml:ro");
+        Path config = DOCKER.resolve(mount.substring(0, mount.indexOf(':'))).normalize();
+        assertThat(Files.readString(config)).contains("metrics_path: /metrics", "\"homeostat:" + port + "\"");
+        // Prometheus' own checker accepts the scrape configuration (skipped, with the reason, where it cannot be installed).
+        io.homeostat.testing.Promtool.Result result = io.homeostat.testing.Promtool.require().checkConfig(config);
+        assertThat(result.ok()).as(result.output()).isTrue();
+        assertThat(result.output()).contains("SUCCESS");
     }
 
     @Test

@@ -37,7 +37,12 @@ class SchemaTest {
         try (Stream<Path> files = Files.list(RepoFiles.resolve("schemas/examples"))) {
             for (Path example : files.sorted().toList()) {
                 String name = example.getFileName().toString();
-                String schema = name.startsWith("target") ? "target.schema.json"
+                String schema = name.startsWith("api-targets") ? "api-targets.schema.json"
+                        : name.startsWith("api-target") ? "api-target.schema.json"
+                        : name.startsWith("api-issues") ? "api-issues.schema.json"
+                        : name.startsWith("api-error") ? "api-error.schema.json"
+                        : name.startsWith("health") ? "health.schema.json"
+                        : name.startsWith("target") ? "target.schema.json"
                         : name.startsWith("alert") ? "alert.schema.json"
                         : name.startsWith("dead-letter") ? "dead-letter.schema.json"
                         : name.startsWith("status") ? "status.schema.json"

@@ -102,7 +102,7 @@ class EndToEndTest {
                 "--stats-interval", "0s", "--spans-topic", topics.spans(), "--metrics-topic", topics.metrics(),
                 "--logs-topic", topics.logs(), "--targets-topic", topics.targets(), "--alerts-topic", topics.alerts(),
                 "--issues-topic", topics.issues(), "--intents-topic", topics.intents(), "--status-topic", topics.status(),
-                "--dlq-topic", topics.deadLetters())), "homeostat-run");
+                "--dlq-topic", topics.deadLetters(), "--no-http")), "homeostat-run");
         thread.start();
         return thread;
     }

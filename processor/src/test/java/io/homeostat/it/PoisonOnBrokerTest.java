@@ -80,7 +80,7 @@ class PoisonOnBrokerTest {
         processor = new Thread(() -> exitCode.set(Homeostat.commandLine(Map.of()).execute("run",
                 "--bootstrap-servers", kafka.bootstrapServers(), "--application-id", APP,
                 "--state-dir", stateDir.toString(), "--slice", "1s", "--grace", "1s", "--partitions", "2",
-                "--stats-interval", "0s")), "homeostat-run");
+                "--stats-interval", "0s", "--no-http")), "homeostat-run");
         processor.start();
     }
 

@@ -38,6 +38,10 @@ public final class Promtool {
         return run("check", "rules", rules.toString());
     }
 
+    public Result checkConfig(Path prometheusYml) throws IOException, InterruptedException {
+        return run("check", "config", prometheusYml.toString());
+    }
+
     public Result testRules(Path tests) throws IOException, InterruptedException {
         return run("test", "rules", tests.toString());
     }

@@ -23,7 +23,10 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Schemas {
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
+    /** A schema's $ref to another of ours (by its $id) reads the repository's file, never the network. */
+    private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012,
+            builder -> builder.schemaMappers(mappers -> mappers.mapPrefix("https://homeostat.io/schemas/",
+                    RepoFiles.resolve("schemas").toUri().toString().replaceAll("/?$", "/"))));
     private static final Map<String, JsonSchema> CACHE = new ConcurrentHashMap<>();
 
     private Schemas() {}

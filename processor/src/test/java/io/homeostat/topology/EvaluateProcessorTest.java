@@ -43,6 +43,7 @@ class EvaluateProcessorTest {
                 EvaluateProcessor.CLOCK_STORE}) {
             stringStore(name);
         }
+        KeyValueStore<String, byte[]> statuses = stringStore(EvaluateProcessor.TARGET_STATUS_STORE);
         sliceStores();
         EvaluateProcessor processor = new EvaluateProcessor(SLICE, SLICE, 30_000, false, true,
                 java.util.Set.of("otlp_spans"));
@@ -69,12 +70,15 @@ class EvaluateProcessorTest {
             assertThat(alert.alertId()).isEqualTo(fingerprint + "-0");
         });
         assertThat(episodes.get(TARGET_ID)).as("the unreadable value is gone from the store").isNull();
+        assertThat(io.homeostat.evaluate.StatusCodec.decode(statuses.get(TARGET_ID)).state())
+                .as("the latest verdict, for the status API").isEqualTo(io.homeostat.model.TargetStatus.OK);
     }
 
     @Test
     void aRestartedTaskStartsItsCapsFromWhatItsStoresHold() throws Exception {
         for (String name : new String[] {EvaluateProcessor.TARGETS_STORE, EvaluateProcessor.EPISODES_STORE,
-            EvaluateProcessor.TARGET_STATE_STORE, EvaluateProcessor.UNATTRIBUTED_STORE, EvaluateProcessor.CLOCK_STORE}) {
+            EvaluateProcessor.TARGET_STATE_STORE, EvaluateProcessor.UNATTRIBUTED_STORE, EvaluateProcessor.CLOCK_STORE,
+            EvaluateProcessor.TARGET_STATUS_STORE}) {
             stringStore(name);
         }
         KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]> spans = sliceStores();
