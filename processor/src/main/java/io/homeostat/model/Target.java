@@ -32,7 +32,8 @@ public record Target(
         Map<String, String> annotations,
         Map<String, List<String>> where,
         Ratio ratio,
-        Aggregation aggregation) {
+        Aggregation aggregation,
+        SloSpec slo) {
 
     public static final Duration DEFAULT_WINDOW = Duration.ofMinutes(1);
     public static final long DEFAULT_MIN_EVENTS = 1;
@@ -74,6 +75,16 @@ public record Target(
      */
     public record Ratio(MetricRef good, MetricRef total) {}
 
+    /** Whether the target is an SLO ({@code objective}, {@code slo}): its error budget is tracked over a period. */
+    public boolean isSlo() {
+        return slo != null;
+    }
+
+    /** An SLO alerted on by burn rate: its plain window raises no deviation alerts. */
+    public boolean burnRateAlerting() {
+        return slo != null && slo.burnRateAlerting();
+    }
+
     /** The metric and filter this target measures (for a ratio target: the total). */
     public MetricRef metricRef() {
         return ratio != null ? ratio.total() : new MetricRef(metric, where);
@@ -113,6 +124,7 @@ public record Target(
             writeRef(ratioNode.putObject("total"), ratio.total());
         }
         if (aggregation != null) node.put("aggregation", aggregation.code());
+        if (slo != null) slo.writeTo(node);
         return node;
     }
 

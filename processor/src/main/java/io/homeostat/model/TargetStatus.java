@@ -1,11 +1,12 @@
 package io.homeostat.model;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 /** The current state of one target: the value on {@code homeostasis.status} keyed by its target id. */
 @JsonPropertyOrder({"kind", "target_id", "requirement", "metric", "operator", "target", "alert_threshold", "state",
     "actual", "good_ratio", "deviation_percent", "severity", "events", "window_start", "window_end",
-    "last_evaluated", "alert_id", "firing_since", "late_events"})
+    "last_evaluated", "alert_id", "firing_since", "late_events", "slo"})
 public record TargetStatus(
         String kind,
         String targetId,
@@ -25,7 +26,18 @@ public record TargetStatus(
         String lastEvaluated,
         String alertId,
         String firingSince,
-        long lateEvents) {
+        long lateEvents,
+        @JsonInclude(JsonInclude.Include.NON_NULL) SloStatus slo) {
+
+    /** The status of a plain target: no {@code slo} object. */
+    public TargetStatus(String kind, String targetId, String requirement, String metric, String operator, double target,
+                        Double alertThreshold, String state, Double actual, Double goodRatio, Double deviationPercent,
+                        String severity, long events, String windowStart, String windowEnd, String lastEvaluated,
+                        String alertId, String firingSince, long lateEvents) {
+        this(kind, targetId, requirement, metric, operator, target, alertThreshold, state, actual, goodRatio,
+                deviationPercent, severity, events, windowStart, windowEnd, lastEvaluated, alertId, firingSince, lateEvents,
+                null);
+    }
 
     public static final String KIND = "target";
     public static final String OK = "ok";

@@ -4,6 +4,7 @@ import io.homeostat.evaluate.Episode;
 import io.homeostat.evaluate.Episodes;
 import io.homeostat.evaluate.RequirementEvaluation;
 import io.homeostat.evaluate.RequirementEvent;
+import io.homeostat.evaluate.SloTracker;
 import io.homeostat.evaluate.StateCodec;
 import io.homeostat.evaluate.StateWriter;
 import io.homeostat.evaluate.TargetActivity;
@@ -42,7 +43,8 @@ final class EvaluateProcessor implements Processor<String, RequirementEvent, Str
     static final String TARGET_STATE_STORE = "target-state";
     static final String UNATTRIBUTED_STORE = "unattributed-counts";
     static final String[] STORES = {RequirementWindows.SPAN_SLICES_STORE, RequirementWindows.METRIC_SLICES_STORE,
-        RequirementWindows.SERIES_STORE, TARGETS_STORE, EPISODES_STORE, TARGET_STATE_STORE, UNATTRIBUTED_STORE};
+        RequirementWindows.SERIES_STORE, TARGETS_STORE, EPISODES_STORE, TARGET_STATE_STORE, UNATTRIBUTED_STORE,
+        SloCounts.STORE};
 
     private static final Logger LOG = LoggerFactory.getLogger(EvaluateProcessor.class);
 
@@ -120,7 +122,8 @@ final class EvaluateProcessor implements Processor<String, RequirementEvent, Str
             }
         };
         evaluation = new RequirementEvaluation(sliceMs, graceMs, statusIntervalMs, requireReqTags,
-                new RequirementEvaluation.State(slices, targets, episodes, activity, unattributed),
+                new RequirementEvaluation.State(slices, targets, episodes, activity, unattributed,
+                        new SloTracker(new SloCounts(context.getStateStore(SloCounts.STORE), unreadable), sliceMs)),
                 new RequirementEvaluation.Output() {
                     @Override
                     public void alert(Alert alert, long now) {
