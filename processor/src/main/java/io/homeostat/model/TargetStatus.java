@@ -52,6 +52,11 @@ public record TargetStatus(
      */
     public boolean sameStateAs(TargetStatus other) {
         return other != null && state.equals(other.state) && java.util.Objects.equals(severity, other.severity)
-                && java.util.Objects.equals(alertId, other.alertId);
+                && java.util.Objects.equals(alertId, other.alertId) && java.util.Objects.equals(tierStates(), other.tierStates());
+    }
+
+    /** An SLO's tiers and their states ({@code page=suppressed}): a change is published at once. */
+    private java.util.List<String> tierStates() {
+        return slo == null ? java.util.List.of() : slo.tiers().stream().map(t -> t.tier() + "=" + t.state()).toList();
     }
 }
