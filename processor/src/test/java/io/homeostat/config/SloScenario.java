@@ -28,7 +28,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import java.util.function.Consumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -111,15 +110,20 @@ final class SloScenario {
                 """;
     }
 
-    /** Plays every minute through the processor; collects its burn-rate alerts and the SLO target's statuses. */
-    void play(Path stateDir, ResolvedTarget target, Consumer<Integer> progress) throws IOException {
+    /**
+     * Plays the month through the processor, {@code step} minutes at a time: one OTLP export of their minutes (the
+     * next one's too: its slice opens, which closes theirs), then the wall clock moves on a step and the processor
+     * judges, so that verdicts end on whole steps, where Prometheus evaluates. Collects the burn-rate alerts and the
+     * SLO target's statuses.
+     */
+    void play(Path stateDir, ResolvedTarget target, int step) throws IOException {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "slo-scenario");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         Topics topics = Topics.defaults();
-        // Slices of a minute, judged every minute (as Prometheus evaluates the rules); status at most every 10 minutes.
-        TopologySettings settings = new TopologySettings(topics, STEP, Duration.ZERO, TopologySettings.DEFAULT_MAX_FUTURE,
+        // Slices of a minute; status at least every 10 minutes; the next step's first minute is ahead of the clock.
+        TopologySettings settings = new TopologySettings(topics, STEP, Duration.ZERO, Duration.ofHours(1),
                 Duration.ofMinutes(10), RuntimeSettings.defaults());
         Resource resource = Resource.getDefault().merge(Resource.builder().put(AttributeKey.stringKey("service.name"), SERVICE).build());
         InstrumentationScopeInfo scope = InstrumentationScopeInfo.create("io.homeostat.slo-scenario");
@@ -135,27 +139,29 @@ final class SloScenario {
             TestOutputTopic<String, byte[]> statusTopic = driver.createOutputTopic(topics.status(), new StringDeserializer(),
                     new ByteArrayDeserializer());
             targets.pipeInput(target.id().getBytes(StandardCharsets.UTF_8), Json.MAPPER.writeValueAsBytes(target.json()), T0);
-            for (int k = 0; k < minutes; k++) {
-                Instant start = T0.plus(STEP.multipliedBy(k));
-                Instant at = start.plus(STEP.dividedBy(2));
-                long startNanos = start.toEpochMilli() * 1_000_000L;
-                long atNanos = at.toEpochMilli() * 1_000_000L;
-                List<LongPointData> points = new ArrayList<>(2);
-                if (total[k] - bad[k] > 0) points.add(ImmutableLongPointData.create(startNanos, atNanos, ok, total[k] - bad[k]));
-                if (bad[k] > 0) points.add(ImmutableLongPointData.create(startNanos, atNanos, error, bad[k]));
+            for (int from = 0; from < minutes; from += step) {
+                List<LongPointData> points = new ArrayList<>();
+                Instant last = T0;
+                for (int k = from == 0 ? 0 : from + 1; k <= Math.min(from + step, minutes - 1); k++) {
+                    Instant start = T0.plus(STEP.multipliedBy(k));
+                    last = start.plus(STEP.dividedBy(2));
+                    long startNanos = start.toEpochMilli() * 1_000_000L;
+                    long atNanos = last.toEpochMilli() * 1_000_000L;
+                    if (total[k] - bad[k] > 0) points.add(ImmutableLongPointData.create(startNanos, atNanos, ok, total[k] - bad[k]));
+                    if (bad[k] > 0) points.add(ImmutableLongPointData.create(startNanos, atNanos, error, bad[k]));
+                }
                 if (!points.isEmpty()) {
                     MetricData data = ImmutableMetricData.createLongSum(resource, scope, "http_requests", "", "{request}",
                             ImmutableSumData.create(true, AggregationTemporality.DELTA, points));
-                    metrics.pipeInput(null, KafkaMetricExporter.marshal(List.of(data), KafkaExporterEncoding.OTLP_PROTO), at);
+                    metrics.pipeInput(null, KafkaMetricExporter.marshal(List.of(data), KafkaExporterEncoding.OTLP_PROTO), last);
                 }
-                driver.advanceWallClockTime(STEP);
+                driver.advanceWallClockTime(STEP.multipliedBy(step));
                 for (byte[] value : alertTopic.readValuesToList()) alerts.add(Json.MAPPER.readValue(value, Alert.class));
                 for (byte[] value : statusTopic.readValuesToList()) {
                     if (value == null) continue;
                     var node = Json.MAPPER.readTree(value);
                     if ("target".equals(node.path("kind").asText())) statuses.add(Json.MAPPER.treeToValue(node, TargetStatus.class));
                 }
-                if (progress != null && k % 1440 == 0) progress.accept(k);
             }
         }
     }
