@@ -118,6 +118,11 @@ public final class LoadHarness implements Callable<Integer> {
             description = "Measure memory and state at 1x events and 10x keys (10x events is the throughput run) (default: ${DEFAULT-VALUE}).")
     boolean memory;
 
+    @Option(names = "--slo-state", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Measure the SLO history state of 1000 SLO targets with 30 days of history (mocked clock), at 1x "
+                    + "and 10x events (--quick: 20 targets, 5 days) (default: ${DEFAULT-VALUE}).")
+    boolean sloState;
+
     @Option(names = "--jmh", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Run the JMH benchmarks (default: ${DEFAULT-VALUE}).")
     boolean jmh;
@@ -249,6 +254,13 @@ public final class LoadHarness implements Callable<Integer> {
                 LOG.info("  detection {}; resolution {}", Report.list(result.detectSeconds()), Report.list(result.resolveSeconds()));
                 report.latency.add(result);
             }
+        }
+        if (sloState) {
+            int targets = quick ? 20 : 1000;
+            int days = quick ? 5 : 30;
+            LOG.info("SLO state: {} SLO targets, {} days of history, at 600 and 6000 events a minute each", targets, days);
+            report.sloState.add(SloStateBench.run(targets, days, 600));
+            report.sloState.add(SloStateBench.run(targets, days, 6000));
         }
         if (jmh) runJmh();
         report.totalSeconds = (System.nanoTime() - started) / 1e9;
