@@ -529,7 +529,8 @@ public final class DatadogMonitors {
         return m.toString();
     }
 
-    private static List<String> tags(ResolvedTarget resolved, ObservabilityConfig config) {
+    /** A target's tags (a list the caller may add to). */
+    static List<String> tags(ResolvedTarget resolved, ObservabilityConfig config) {
         Target t = resolved.target();
         List<String> tags = new ArrayList<>();
         tags.add("requirement:" + t.requirement());

@@ -186,17 +186,10 @@ final class DatadogSlos {
                 + ".as_count()", "count:" + metric + scope + ".as_count()"};
     }
 
+    /** The monitors' tags, and the target's id (before managed_by). */
     private static List<String> tags(ResolvedTarget resolved, ObservabilityConfig config) {
-        Target t = resolved.target();
-        List<String> tags = new ArrayList<>();
-        tags.add("requirement:" + t.requirement());
-        if (t.constraint() != null) tags.add("constraint:" + t.constraint());
-        t.businessRules().forEach(rule -> tags.add("business_rule:" + rule));
-        if (config != null && config.serviceName() != null && !config.serviceName().isBlank()) tags.add("service:" + config.serviceName());
-        if (config != null && config.environment() != null && !config.environment().isBlank()) tags.add("env:" + config.environment());
-        new java.util.TreeMap<>(t.labels()).forEach((k, v) -> tags.add(k + ":" + v));
-        tags.add("homeostat_target:" + resolved.id().toLowerCase(Locale.ROOT));
-        tags.add("managed_by:homeostat");
+        List<String> tags = DatadogMonitors.tags(resolved, config);
+        tags.add(tags.size() - 1, "homeostat_target:" + resolved.id().toLowerCase(Locale.ROOT));
         return tags;
     }
 }

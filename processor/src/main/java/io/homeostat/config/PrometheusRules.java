@@ -235,7 +235,7 @@ public final class PrometheusRules {
         return rule;
     }
 
-    private static void commonLabels(ObjectNode labels, ResolvedTarget resolved) {
+    static void commonLabels(ObjectNode labels, ResolvedTarget resolved) {
         Target t = resolved.target();
         labels.put("requirement", t.requirement());
         labels.put("target_id", resolved.id());

@@ -259,14 +259,8 @@ final class SloRules {
 
     /** Sloth's labels, then Homeostat's (as its alerts carry them), then the target's own. */
     private static void common(ObjectNode labels, ResolvedTarget resolved, Map<String, String> sloth) {
-        Target t = resolved.target();
         sloth.forEach(labels::put);
-        labels.put("requirement", t.requirement());
-        labels.put("target_id", resolved.id());
-        labels.put("metric", t.metric());
-        if (t.constraint() != null) labels.put("constraint", t.constraint());
-        if (!t.businessRules().isEmpty()) labels.put("business_rules", String.join(",", t.businessRules()));
-        new TreeMap<>(t.labels()).forEach(labels::put);
+        PrometheusRules.commonLabels(labels, resolved);
     }
 
     static String selector(Map<String, String> sloth) {

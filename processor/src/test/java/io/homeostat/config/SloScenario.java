@@ -203,18 +203,19 @@ final class SloScenario {
     // ------------------------------------------------------------------------------------------ Prometheus' side
 
     /**
-     * The counter's samples as promtool's expanding notation, one sample a minute: sample j holds the events of
-     * the minutes before j ({@code a+bxn} for every run of equal increments).
+     * The counter's samples from minute {@code from} to minute {@code to} (both included) as promtool's expanding
+     * notation, one sample a minute: sample j holds the events of the minutes before j ({@code a+bxn} for every run
+     * of equal increments).
      */
-    String series(boolean badOnes) {
+    String series(boolean badOnes, int from, int to) {
         long[] values = new long[minutes + 1];
         for (int k = 0; k < minutes; k++) values[k + 1] = values[k] + (badOnes ? bad[k] : total[k] - bad[k]);
         StringBuilder out = new StringBuilder();
-        int i = 0;
-        while (i <= minutes) {
+        int i = from;
+        while (i <= to) {
             int n = 0;
-            long step = i < minutes ? values[i + 1] - values[i] : 0;
-            while (i + n < minutes && values[i + n + 1] - values[i + n] == step) n++;
+            long step = i < to ? values[i + 1] - values[i] : 0;
+            while (i + n < to && values[i + n + 1] - values[i + n] == step) n++;
             if (out.length() > 0) out.append(' ');
             out.append(values[i]).append('+').append(step).append('x').append(n);
             i += n + 1;
