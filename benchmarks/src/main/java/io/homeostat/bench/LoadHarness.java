@@ -140,6 +140,10 @@ public final class LoadHarness implements Callable<Integer> {
     @Option(names = "--caps", defaultValue = "10000/20000/1000", description = "Cardinality caps of the capped run, "
             + "requirements/series/services per task (default: ${DEFAULT-VALUE}, Homeostat's defaults).")
     String caps;
+    @Option(names = "--slo-state", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Measure the SLO history state of 1000 SLO targets with 30 days of history (mocked clock), at 1x "
+                    + "and 10x events (--quick: 20 targets, 5 days) (default: ${DEFAULT-VALUE}).")
+    boolean sloState;
 
     @Option(names = "--jmh", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Run the JMH benchmarks (default: ${DEFAULT-VALUE}).")
@@ -296,6 +300,13 @@ public final class LoadHarness implements Callable<Integer> {
                 LOG.info("  detection {}; resolution {}", Report.list(result.detectSeconds()), Report.list(result.resolveSeconds()));
                 report.latency.add(result);
             }
+        }
+        if (sloState) {
+            int targets = quick ? 20 : 1000;
+            int days = quick ? 5 : 30;
+            LOG.info("SLO state: {} SLO targets, {} days of history, at 600 and 6000 events a minute each", targets, days);
+            report.sloState.add(SloStateBench.run(targets, days, 600));
+            report.sloState.add(SloStateBench.run(targets, days, 6000));
         }
         if (jmh) runJmh();
         report.totalSeconds = (System.nanoTime() - started) / 1e9;

@@ -39,6 +39,7 @@ final class Report {
     final List<MemoryPoint> memory = new ArrayList<>();
     final List<CardinalityPoint> cardinality = new ArrayList<>();
     final List<JmhScore> jmh = new ArrayList<>();
+    final List<SloStateBench.Result> sloState = new ArrayList<>();
     double totalSeconds;
 
     Report(MachineFacts machine, String jvmOptions, String command) {
@@ -186,6 +187,13 @@ final class Report {
                         .append(" | ").append(mib(m.stateDirBytes())).append(" |\n");
             }
             md.append("\n");
+        }
+
+        if (!sloState.isEmpty()) {
+            md.append("**SLO state** (SloStateBench: SLO targets with a 30-day period and the history shown, built with a "
+                    + "mocked clock through the processor's SloHistory and SloCodec into an in-memory copy of the slo-counts "
+                    + "store; heap after a full GC, histories and store together)\n\n");
+            md.append(SloStateBench.table(sloState)).append("\n");
         }
 
         if (!jmh.isEmpty()) {

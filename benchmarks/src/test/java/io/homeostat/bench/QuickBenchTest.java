@@ -56,6 +56,11 @@ class QuickBenchTest {
             assertThat(open.refusedSpans()).isZero();
             assertThat(capped.refusedSpans()).isPositive();
             assertThat(capped.storeEntries().get("requirement-slices")).isLessThan(open.storeEntries().get("requirement-slices"));
+            // The SLO state: 20 targets, 5 days, at 1x and 10x events, as many entries at both.
+            assertThat(harness.report.sloState).hasSize(2);
+            assertThat(harness.report.sloState.get(1).events()).isEqualTo(10 * harness.report.sloState.get(0).events());
+            assertThat(harness.report.sloState.get(1).entries()).isEqualTo(harness.report.sloState.get(0).entries());
+            assertThat(harness.report.markdown()).contains("**SLO state**", "| 20 | 5d | 600 |");
         }
     }
 }

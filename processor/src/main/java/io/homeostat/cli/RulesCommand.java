@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
         subcommands = RulesCommand.Export.class)
 public final class RulesCommand {
     enum Format {
-        prometheus, datadog, datadog_api, datadog_terraform;
+        prometheus, sloth, datadog, datadog_api, datadog_slo_api, datadog_terraform;
 
         /** {@code datadog-api} as typed; the enum constants cannot have hyphens. */
         static final class Converter implements picocli.CommandLine.ITypeConverter<Format> {
@@ -33,27 +33,34 @@ public final class RulesCommand {
                     if (format.name().equalsIgnoreCase(value.trim().replace('-', '_'))) return format;
                 }
                 throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not a format; use prometheus, "
-                        + "datadog, datadog-api or datadog-terraform");
+                        + "sloth, datadog, datadog-api, datadog-slo-api or datadog-terraform");
             }
         }
     }
 
     static final String PROMETHEUS_FILE = "homeostat-rules.yml";
     static final String DATADOG_API_FILE = "datadog-monitors.json";
+    static final String DATADOG_SLO_API_FILE = "datadog-slos.json";
+    static final String SLOTH_FILE = "sloth-slos.yml";
     static final String TERRAFORM_FILE = "homeostat-monitors.tf";
 
     @Command(name = "export", mixinStandardHelpOptions = true,
             description = {"Print the targets of the file(s) as Prometheus alerting rules or Datadog monitors (the seed's "
                     + "alert YAML, the monitor API's JSON, or Terraform datadog_monitor resources), judged as Homeostat judges them.",
-                    "No Kafka needed. Metric naming assumptions are in the output's comments and docs/targets-as-code.md."})
+                    "SLO targets (objective, slo) become Sloth-style recording and burn-rate alert rules, a Sloth spec "
+                    + "(--format sloth), or a Datadog SLO with burn-rate monitors.",
+                    "No Kafka needed. Metric naming assumptions are in the output's comments, docs/targets-as-code.md and docs/slos.md."})
     static final class Export implements Callable<Integer> {
         @Spec CommandSpec spec;
 
         @Option(names = "--format", required = true, converter = Format.Converter.class,
-                paramLabel = "prometheus|datadog|datadog-api|datadog-terraform",
-                description = "prometheus (rules file), datadog (the seed's alert YAML, one document per monitor), datadog-api "
-                        + "(a JSON array of monitors as POST /api/v1/monitor takes them) or datadog-terraform (datadog_monitor "
-                        + "resources). What a Datadog monitor cannot carry is noted (comments; standard error for JSON).")
+                paramLabel = "prometheus|sloth|datadog|datadog-api|datadog-slo-api|datadog-terraform",
+                description = "prometheus (rules file; SLOs in Sloth's layout), sloth (a Sloth prometheus/v1 spec of the SLO "
+                        + "targets), datadog (the seed's alert YAML, one document per monitor or SLO), datadog-api (a JSON array "
+                        + "of monitors as POST /api/v1/monitor takes them, burn-rate monitors naming their SLO as "
+                        + "${slo_id:<target id>}), datadog-slo-api (a JSON array of SLOs as POST /api/v1/slo takes them) or "
+                        + "datadog-terraform (datadog_monitor and datadog_service_level_objective resources). What a Datadog "
+                        + "monitor cannot carry is noted (comments; standard error for JSON).")
         Format format;
 
         @Option(names = {"-f", "--file"}, required = true, paramLabel = "FILE",
@@ -93,6 +100,14 @@ public final class RulesCommand {
                     } else {
                         write(out, outputDir.resolve(PROMETHEUS_FILE), rules);
                     }
+                } else if (format == Format.sloth) {
+                    io.homeostat.config.SloRulesExport.Spec spec = io.homeostat.config.SloRulesExport.sloth(loaded, names, metricNames);
+                    note(spec.notes());
+                    if (outputDir == null) out.print(spec.yaml()); else write(out, outputDir.resolve(SLOTH_FILE), spec.yaml());
+                } else if (format == Format.datadog_slo_api) {
+                    String slos = DatadogMonitors.exportSloApi(loaded, names);
+                    note(DatadogMonitors.notes(loaded, names));
+                    if (outputDir == null) out.print(slos); else write(out, outputDir.resolve(DATADOG_SLO_API_FILE), slos);
                 } else if (format == Format.datadog_api) {
                     String monitors = DatadogMonitors.exportApi(loaded, names);
                     note(DatadogMonitors.notes(loaded, names));

@@ -161,6 +161,7 @@ public final class StatusCommand implements Callable<Integer> {
                         text(t.get("last_evaluated")));
             }
             table.print(out);
+            printErrorBudgets(out, targets);
         }
         if (!unattributed.isEmpty()) {
             if (!targets.isEmpty()) out.println();
@@ -200,6 +201,34 @@ public final class StatusCommand implements Callable<Integer> {
         StringBuilder text = new StringBuilder(input).append(" (").append(heldBy.get(0).asText());
         if (heldBy.size() > 1) text.append(", +").append(heldBy.size() - 1);
         return text.append(')').toString();
+    }
+
+    /** The error budget of every SLO target (its {@code slo} object), when there is one. */
+    private static void printErrorBudgets(PrintWriter out, List<JsonNode> targets) {
+        Table table = new Table("SLO_TARGET", "OBJECTIVE", "PERIOD", "GOOD/TOTAL", "SLI", "BUDGET_LEFT", "BUDGET_EVENTS",
+                "BURN_RATES", "TIERS");
+        boolean any = false;
+        for (JsonNode t : targets) {
+            JsonNode slo = t.get("slo");
+            if (slo == null || !slo.isObject()) continue;
+            any = true;
+            StringBuilder burn = new StringBuilder();
+            slo.path("burn_rates").fields().forEachRemaining(e -> burn.append(burn.isEmpty() ? "" : " ").append(e.getKey())
+                    .append('=').append(e.getValue().isNumber() ? String.format(Locale.ROOT, "%.2f", e.getValue().asDouble()) : "-"));
+            StringBuilder tiers = new StringBuilder();
+            for (JsonNode tier : slo.path("tiers")) {
+                tiers.append(tiers.isEmpty() ? "" : " ").append(tier.path("tier").asText()).append('=').append(tier.path("state").asText());
+            }
+            String sli = slo.path("sli").isNumber() ? String.format(Locale.ROOT, "%.3f%%", slo.get("sli").asDouble() * 100) : null;
+            table.row(t.path("target_id").asText(), String.format(Locale.ROOT, "%s%%", TargetsCommand.number(slo.path("objective").asDouble() * 100)),
+                    slo.path("period").asText(), slo.path("good").asLong() + "/" + slo.path("total").asLong(), sli,
+                    String.format(Locale.ROOT, "%.1f%%", slo.path("error_budget_remaining").asDouble() * 100),
+                    String.format(Locale.ROOT, "%.0f", slo.path("error_budget_remaining_events").asDouble()),
+                    slo.hasNonNull("problem") ? "(" + slo.get("problem").asText() + ")" : burn.toString(), tiers.toString());
+        }
+        if (!any) return;
+        out.println();
+        table.print(out);
     }
 
     private static String number(JsonNode value) {

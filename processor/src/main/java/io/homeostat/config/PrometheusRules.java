@@ -86,8 +86,17 @@ public final class PrometheusRules {
         ArrayNode rules = group.putArray("rules");
         List<ConfigProblem> problems = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
+        List<ObjectNode> sloGroups = new ArrayList<>();
         for (ResolvedTarget target : loaded.targets()) {
             try {
+                if (target.target().isSlo()) {
+                    sloGroups.addAll(SloRules.groups(target, loaded.config(), options.names(), warnings));
+                }
+                if (target.target().burnRateAlerting()) {
+                    // Its tiers alert (the SLO groups); the plain window does not. Silence still does.
+                    if (target.target().notifyNoData()) rules.add(noDataRule(target, RuleSemantics.sli(target), options.names()));
+                    continue;
+                }
                 RuleSemantics.Sli sli = RuleSemantics.sli(target);
                 String value = value(sli, target.target(), options.names());
                 String guard = minEventsGuard(sli, target.target(), options.names());
@@ -109,6 +118,8 @@ public final class PrometheusRules {
             }
         }
         RuleSemantics.throwIfAny(problems);
+        if (rules.isEmpty()) groups.remove(0);
+        sloGroups.forEach(groups::add);
         boolean otlp = options.names() == PrometheusNames.Style.OTLP;
         StringBuilder header = new StringBuilder()
                 .append("# Prometheus alerting rules for the homeostasis targets of ").append(sourceName).append(".\n")
@@ -121,6 +132,11 @@ public final class PrometheusRules {
                 .append("# one sample per OTLP point every ").append(Durations.format(options.scrapeInterval()))
                 .append(", every series labelled with its requirement and its attributes (where).\n")
                 .append("# One rule per severity, as Homeostat grades its alerts.\n");
+        if (!sloGroups.isEmpty()) {
+            header.append("# SLO targets: Sloth's layout (slo:sli_error:ratio_rate<window> recordings, meta recordings, and a\n")
+                    .append("# HomeostasisBurnRate alert per tier: page = critical, ticket = warning), with the target's windows\n")
+                    .append("# and its slo.min_events in each pair's short window.\n");
+        }
         for (String warning : warnings) header.append("# WARNING: ").append(warning).append('\n');
         return new Export(header + RulesYaml.write(document), List.copyOf(warnings));
     }
@@ -219,7 +235,7 @@ public final class PrometheusRules {
         return rule;
     }
 
-    private static void commonLabels(ObjectNode labels, ResolvedTarget resolved) {
+    static void commonLabels(ObjectNode labels, ResolvedTarget resolved) {
         Target t = resolved.target();
         labels.put("requirement", t.requirement());
         labels.put("target_id", resolved.id());
@@ -383,7 +399,7 @@ public final class PrometheusRules {
         return Durations.format(duration);
     }
 
-    private static String escape(String labelValue) {
+    static String escape(String labelValue) {
         return labelValue.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
     }
 }

@@ -112,8 +112,13 @@ public final class AlertLifecycle {
 
     /** The target was deleted: a firing alert resolves. */
     public static Transition deleted(Episode episode, long now) {
+        return ended(episode, now, Alert.RESOLVED_TARGET_DELETED);
+    }
+
+    /** The alert no longer applies (the target was deleted, or now alerts another way): a firing alert resolves. */
+    public static Transition ended(Episode episode, long now, String reason) {
         if (episode == null || episode.phase() != Episode.Phase.FIRING) return new Transition(null, List.of());
-        return new Transition(null, List.of(resolved(episode.lastAlert(), null, now, Alert.RESOLVED_TARGET_DELETED)));
+        return new Transition(null, List.of(resolved(episode.lastAlert(), null, now, reason)));
     }
 
     /**

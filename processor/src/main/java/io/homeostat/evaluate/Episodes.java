@@ -18,6 +18,7 @@ import java.util.Set;
  */
 public final class Episodes {
     private static final String NO_DATA_SUFFIX = "#no_data";
+    private static final String BURN_RATE_INFIX = "#burn_rate/";
 
     private final Map<String, Episode> episodes = new HashMap<>();
     private final Set<String> lost = new HashSet<>();
@@ -31,8 +32,17 @@ public final class Episodes {
         return targetId + NO_DATA_SUFFIX;
     }
 
+    /** The key of an SLO target's burn-rate alert of a tier ({@code page}, {@code ticket}). */
+    public static String burnRateKey(String targetId, String tier) {
+        return targetId + BURN_RATE_INFIX + tier;
+    }
+
     /** The target id of an episode key. */
     public static String targetId(String episodeKey) {
+        int burnRate = episodeKey.lastIndexOf(BURN_RATE_INFIX);
+        if (burnRate >= 0 && episodeKey.indexOf('/', burnRate + BURN_RATE_INFIX.length()) < 0) {
+            return episodeKey.substring(0, burnRate);
+        }
         return episodeKey.endsWith(NO_DATA_SUFFIX)
                 ? episodeKey.substring(0, episodeKey.length() - NO_DATA_SUFFIX.length()) : episodeKey;
     }

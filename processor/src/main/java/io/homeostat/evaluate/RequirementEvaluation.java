@@ -9,6 +9,7 @@ import io.homeostat.model.Target;
 import io.homeostat.model.TargetStatus;
 import io.homeostat.model.Timestamps;
 import io.homeostat.model.UnattributedStatus;
+import io.homeostat.slo.BurnRates;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -64,12 +65,19 @@ public final class RequirementEvaluation implements RequirementEvent.Handler {
 
     /** The task's state, each part written through to its store; {@code cardinality} says what it keeps. */
     public record State(SliceData slices, TargetRegistry targets, Episodes episodes, TargetActivity activity,
-                        UnattributedCounts unattributed, CardinalityGuard cardinality, EventClock clock) {
-        /** With no caps (tests). */
+                        UnattributedCounts unattributed, CardinalityGuard cardinality, EventClock clock,
+                        SloTracker slos) {
+        /** Without a store for SLO histories: they are kept in maps. */
+        public State(SliceData slices, TargetRegistry targets, Episodes episodes, TargetActivity activity,
+                     UnattributedCounts unattributed, CardinalityGuard cardinality, EventClock clock) {
+            this(slices, targets, episodes, activity, unattributed, cardinality, clock, null);
+        }
+
+        /** With no caps, and SLO histories in maps (tests). */
         public State(SliceData slices, TargetRegistry targets, Episodes episodes, TargetActivity activity,
                      UnattributedCounts unattributed, EventClock clock) {
             this(slices, targets, episodes, activity, unattributed,
-                    new CardinalityGuard("test", CardinalityLimits.unbounded(), 0), clock);
+                    new CardinalityGuard("test", CardinalityLimits.unbounded(), 0), clock, null);
         }
     }
 
@@ -92,7 +100,8 @@ public final class RequirementEvaluation implements RequirementEvent.Handler {
                                  Output output, Counters counters) {
         this.sliceMs = sliceMs;
         this.requireReqTags = requireReqTags;
-        this.state = state;
+        this.state = state.slos() != null ? state : new State(state.slices(), state.targets(), state.episodes(),
+                state.activity(), state.unattributed(), state.cardinality(), state.clock(), SloTracker.inMemory(sliceMs));
         this.clock = state.clock();
         this.statuses = new StatusDedup(statusIntervalMs);
         this.output = output;
@@ -180,6 +189,10 @@ public final class RequirementEvaluation implements RequirementEvent.Handler {
         Target previous = state.targets().put(upsert.targetId(), target);
         state.cardinality().targeted(target.requirement());
         state.activity().applied(upsert.targetId(), now);
+        if (previous != null && previous.isSlo() && (!target.isSlo() || SloTracker.countsOtherEvents(previous, target))) {
+            // Its counts are of other events (or of none now): the error budget starts over.
+            state.slos().forget(upsert.targetId());
+        }
         LOG.info("Target {} {}: {} {} {} {}window {}", upsert.targetId(), previous == null ? "loaded" : "updated",
                 target.ratio() == null ? target.metric() : target.metric() + " (ratio)", target.operator().code(),
                 target.target(), target.alertThreshold() == null ? "" : "alert_threshold " + target.alertThreshold() + " ",
@@ -201,6 +214,17 @@ public final class RequirementEvaluation implements RequirementEvent.Handler {
         }
         apply(targetId, deviation, now);
         apply(noData, silence, now);
+        for (String tier : BurnRateAlerts.TIERS) {
+            String key = Episodes.burnRateKey(targetId, tier);
+            AlertLifecycle.Transition burn = BurnRateAlerts.ended(state.episodes().get(key), tier, now,
+                    Alert.RESOLVED_TARGET_DELETED);
+            if (removed != null && state.episodes().lost(key) && burn.alerts().isEmpty()) {
+                burn = new AlertLifecycle.Transition(null, List.of(BurnRateAlerts.resolvedLost(targetId, removed, tier, null,
+                        now, Alert.RESOLVED_TARGET_DELETED)));
+            }
+            apply(key, burn, now);
+        }
+        if (removed != null && removed.isSlo()) state.slos().forget(targetId);
         state.activity().remove(targetId);
         statuses.forget(targetId);
         output.current(targetId, null);
@@ -271,8 +295,10 @@ public final class RequirementEvaluation implements RequirementEvent.Handler {
                 k -> state.slices().window(target.requirement(), windowStart, windowEnd));
         TargetMeasurer.Result measured = TargetMeasurer.measure(target, data, Duration.ofMillis(windowMs));
         Verdict verdict = Evaluator.judge(target, measured.measurement(), windowStart, windowEnd);
-        AlertLifecycle.Transition deviation = AlertLifecycle.next(targetId, target, verdict,
-                state.episodes().get(targetId), now);
+        // An SLO alerted on by burn rate raises no deviation alerts: its tiers do (below).
+        AlertLifecycle.Transition deviation = target.burnRateAlerting()
+                ? AlertLifecycle.ended(state.episodes().get(targetId), now, Alert.RESOLVED_TARGET_CHANGED)
+                : AlertLifecycle.next(targetId, target, verdict, state.episodes().get(targetId), now);
         String metReason = switch (verdict.state()) {
             case OK -> Alert.RESOLVED_TARGET_MET;
             case NO_EVENTS -> Alert.RESOLVED_NO_EVENTS;
@@ -292,15 +318,44 @@ public final class RequirementEvaluation implements RequirementEvent.Handler {
                 target.notifyNoData() ? Alert.RESOLVED_DATA_RETURNED : Alert.RESOLVED_NO_DATA_OFF);
         apply(noDataKey, silence, now);
 
-        TargetStatus status = status(targetId, target, verdict, now, input);
+        BurnRates.Judgement slo = null;
+        if (target.isSlo()) {
+            String requirement = target.requirement();
+            slo = state.slos().judge(targetId, target, windowEnd, windowEnd - retentionMs(),
+                    start -> cache.computeIfAbsent("slice\u0000" + requirement + "\u0000" + start,
+                            k -> state.slices().window(requirement, start, start + sliceMs)));
+        }
+        for (String tier : BurnRateAlerts.TIERS) {
+            String key = Episodes.burnRateKey(targetId, tier);
+            Episode episode = state.episodes().get(key);
+            if (slo == null && episode == null && !state.episodes().lost(key)) continue;
+            AlertLifecycle.Transition burn = BurnRateAlerts.next(targetId, target, tier, slo, verdict, episode, now);
+            if (state.episodes().lost(key) && burn.alerts().isEmpty() && burn.episode() == null) {
+                burn = new AlertLifecycle.Transition(null, List.of(BurnRateAlerts.resolvedLost(targetId, target, tier, slo,
+                        now, target.burnRateAlerting() ? Alert.RESOLVED_BURN_RATE_OK : Alert.RESOLVED_TARGET_CHANGED)));
+            }
+            apply(key, burn, now);
+        }
+
+        TargetStatus status = status(targetId, target, verdict, slo, now, input);
         output.current(targetId, status);
         if (statuses.publish(targetId, status, now)) output.status(targetId, status, now);
     }
 
-    private TargetStatus status(String targetId, Target target, Verdict verdict, long now,
+    private TargetStatus status(String targetId, Target target, Verdict verdict, BurnRates.Judgement slo, long now,
                                 SourceWatermarks.Condition input) {
         Episode deviation = state.episodes().get(targetId);
         Episode noData = state.episodes().get(Episodes.noDataKey(targetId));
+        // A firing burn-rate tier is the target's open alert (the page before the ticket).
+        Map<String, Alert> burning = new java.util.LinkedHashMap<>();
+        for (String tier : BurnRateAlerts.TIERS) {
+            Episode episode = state.episodes().get(Episodes.burnRateKey(targetId, tier));
+            if (episode != null && episode.phase() == Episode.Phase.FIRING) burning.put(tier, episode.lastAlert());
+        }
+        if (!burning.isEmpty() && (deviation == null || deviation.phase() != Episode.Phase.FIRING)) {
+            Alert first = burning.values().iterator().next();
+            deviation = new Episode(first.fingerprint(), Episode.Phase.FIRING, Timestamps.parse(first.startsAt()), first);
+        }
         boolean firing = deviation != null && deviation.phase() == Episode.Phase.FIRING;
         boolean silent = noData != null && noData.phase() == Episode.Phase.FIRING;
         String phase = firing ? TargetStatus.FIRING : switch (verdict.state()) {
@@ -313,10 +368,12 @@ public final class RequirementEvaluation implements RequirementEvent.Handler {
         Episode open = firing ? deviation : silent ? noData : null;
         return new TargetStatus(TargetStatus.KIND, targetId, target.requirement(), target.metric(),
                 target.operator().code(), target.target(), target.alertThreshold(), phase, verdict.actual(),
-                verdict.goodRatio(), verdict.deviationPercent(), verdict.severity(), verdict.events(),
-                Timestamps.format(verdict.windowStart()), Timestamps.format(verdict.windowEnd()), Timestamps.format(now),
-                open == null ? null : open.lastAlert().alertId(), open == null ? null : open.lastAlert().startsAt(),
-                clock.late(target.requirement()), input.input(), input.heldBy(), verdict.spansSeen());
+                verdict.goodRatio(), verdict.deviationPercent(), firing ? deviation.lastAlert().severity() : verdict.severity(),
+                verdict.events(), Timestamps.format(verdict.windowStart()), Timestamps.format(verdict.windowEnd()),
+                Timestamps.format(now), open == null ? null : open.lastAlert().alertId(),
+                open == null ? null : open.lastAlert().startsAt(), clock.late(target.requirement()),
+                input.input(), input.heldBy(), verdict.spansSeen(),
+                slo == null ? null : BurnRateAlerts.status(target, slo, burning, state.slos().problem(targetId)));
     }
 
     /**

@@ -36,6 +36,14 @@ public final class FeedbackIntents {
         String description = "Restore homeostasis of " + alert.requirement() + ": " + alert.metric() + " " + actual
                 + " vs target " + alert.operator() + " " + number(alert.target());
         String kind = Alert.KIND_NO_DATA.equals(alert.kind()) ? FeedbackIntent.SOURCE_NO_DATA : FeedbackIntent.SOURCE_DEVIATION;
+        if (Alert.KIND_BURN_RATE.equals(alert.kind()) && alert.slo() != null) {
+            kind = FeedbackIntent.SOURCE_BURN_RATE;
+            description = "Restore homeostasis of " + alert.requirement() + ": the error budget of " + alert.metric() + " "
+                    + alert.operator() + " " + number(alert.target()) + " (objective " + number(alert.slo().objective() * 100)
+                    + "% over " + alert.slo().period() + ") burns " + number(alert.slo().longBurnRate() == null ? 0
+                    : alert.slo().longBurnRate()) + "x too fast (" + alert.slo().tier() + ", " + number(
+                    Math.max(0, alert.slo().errorBudgetRemaining()) * 100) + "% left)";
+        }
         return new FeedbackIntent(TraceIds.intentId(alert.alertId()), kind, alert.alertId(), alert.requirement(),
                 alert.businessRules() == null ? List.of() : List.copyOf(alert.businessRules()),
                 alert.constraint() == null ? List.of() : List.of(alert.constraint()), description, priority,

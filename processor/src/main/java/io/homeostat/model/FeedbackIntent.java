@@ -30,6 +30,8 @@ public record FeedbackIntent(
     public static final String SOURCE_PRODUCTION_ISSUE = "production_issue";
     public static final String SOURCE_DEVIATION = "deviation";
     public static final String SOURCE_NO_DATA = "no_data";
+    /** An episode of an SLO's burn-rate tier. */
+    public static final String SOURCE_BURN_RATE = "burn_rate";
     public static final String P0 = "P0";
     public static final String P1 = "P1";
 

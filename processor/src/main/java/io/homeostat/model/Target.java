@@ -33,7 +33,8 @@ public record Target(
         Map<String, List<String>> where,
         Ratio ratio,
         Aggregation aggregation,
-        Sampling sampling) {
+        Sampling sampling,
+        SloSpec slo) {
 
     public static final Duration DEFAULT_WINDOW = Duration.ofMinutes(1);
     public static final long DEFAULT_MIN_EVENTS = 1;
@@ -74,6 +75,16 @@ public record Target(
      * the window, each operand aggregated by its own kind (sums: increase).
      */
     public record Ratio(MetricRef good, MetricRef total) {}
+
+    /** Whether the target is an SLO ({@code objective}, {@code slo}): its error budget is tracked over a period. */
+    public boolean isSlo() {
+        return slo != null;
+    }
+
+    /** An SLO alerted on by burn rate: its plain window raises no deviation alerts. */
+    public boolean burnRateAlerting() {
+        return slo != null && slo.burnRateAlerting();
+    }
 
     /** The metric and filter this target measures (for a ratio target: the total). */
     public MetricRef metricRef() {
@@ -119,6 +130,7 @@ public record Target(
             samplingNode.put("sample_rate", sampling.sampleRate());
             samplingNode.put("always_sample_errors", sampling.alwaysSampleErrors());
         }
+        if (slo != null) slo.writeTo(node);
         return node;
     }
 

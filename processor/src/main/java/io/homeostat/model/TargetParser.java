@@ -24,7 +24,8 @@ public final class TargetParser {
     public static final List<String> FIELD_ORDER = List.of(
             "requirement", "metric", "target", "operator", "alert_threshold", "description", "window",
             "min_events", "for", "notify_no_data", "no_data_after", "critical_deviation_percent", "tolerance",
-            "constraint", "business_rules", "labels", "annotations", "where", "ratio", "aggregation", "sampling");
+            "constraint", "business_rules", "labels", "annotations", "where", "ratio", "aggregation", "sampling",
+            "objective", "slo");
     /** Fields the contract defines; anything else is a typo or a feature this version lacks. */
     public static final Set<String> KNOWN_FIELDS = Set.copyOf(FIELD_ORDER);
 
@@ -127,13 +128,15 @@ public final class TargetParser {
         if (operator != null && target != null && alertThreshold != null) {
             checkAlertThresholdSide(operator, target, alertThreshold, problems);
         }
+        SloSpec slo = SloSpec.parse(node.get("objective"), node.get("slo"), metric, operator, target, alertThreshold,
+                node.hasNonNull("ratio"), problems);
         if (problems.isEmpty()) problems.addAll(TargetSchema.validate(node));
         if (!problems.isEmpty()) throw new InvalidTargetException(problems);
         return new Target(requirement, metric, target, operator, alertThreshold, description, window, minEvents,
                 forDuration, notifyNoData, noDataAfter,
                 critical == null ? Target.DEFAULT_CRITICAL_DEVIATION_PERCENT : critical,
                 tolerance == null ? 0.0 : tolerance, constraint, businessRules, labels, annotations, where, ratio,
-                aggregation, sampling);
+                aggregation, sampling, slo);
     }
 
     /** {@code {"status": "success"}} or {@code {"status": ["success", "failure"]}}: attribute → allowed values. */

@@ -16,7 +16,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  */
 @JsonPropertyOrder({"kind", "target_id", "requirement", "metric", "operator", "target", "alert_threshold", "state",
     "actual", "good_ratio", "deviation_percent", "severity", "events", "window_start", "window_end",
-    "last_evaluated", "alert_id", "firing_since", "late_events", "input", "input_held_by", "spans_seen"})
+    "last_evaluated", "alert_id", "firing_since", "late_events", "input", "input_held_by", "spans_seen", "slo"})
 public record TargetStatus(
         String kind,
         String targetId,
@@ -39,16 +39,28 @@ public record TargetStatus(
         long lateEvents,
         String input,
         java.util.List<String> inputHeldBy,
-        @JsonInclude(JsonInclude.Include.NON_NULL) Long spansSeen) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) Long spansSeen,
+        @JsonInclude(JsonInclude.Include.NON_NULL) SloStatus slo) {
 
-    /** A status without span counts (an OTLP metric target's). */
+    /** The status of a plain target: no {@code slo} object. */
+    public TargetStatus(String kind, String targetId, String requirement, String metric, String operator, double target,
+                        Double alertThreshold, String state, Double actual, Double goodRatio, Double deviationPercent,
+                        String severity, long events, String windowStart, String windowEnd, String lastEvaluated,
+                        String alertId, String firingSince, long lateEvents, String input, java.util.List<String> inputHeldBy,
+                        Long spansSeen) {
+        this(kind, targetId, requirement, metric, operator, target, alertThreshold, state, actual, goodRatio,
+                deviationPercent, severity, events, windowStart, windowEnd, lastEvaluated, alertId, firingSince,
+                lateEvents, input, inputHeldBy, spansSeen, null);
+    }
+
+    /** A status without span counts (an OTLP metric target's) and no {@code slo} object. */
     public TargetStatus(String kind, String targetId, String requirement, String metric, String operator, double target,
                         Double alertThreshold, String state, Double actual, Double goodRatio, Double deviationPercent,
                         String severity, long events, String windowStart, String windowEnd, String lastEvaluated,
                         String alertId, String firingSince, long lateEvents, String input, java.util.List<String> inputHeldBy) {
         this(kind, targetId, requirement, metric, operator, target, alertThreshold, state, actual, goodRatio,
                 deviationPercent, severity, events, windowStart, windowEnd, lastEvaluated, alertId, firingSince,
-                lateEvents, input, inputHeldBy, null);
+                lateEvents, input, inputHeldBy, null, null);
     }
 
     public static final String KIND = "target";
@@ -64,6 +76,12 @@ public record TargetStatus(
      */
     public boolean sameStateAs(TargetStatus other) {
         return other != null && state.equals(other.state) && java.util.Objects.equals(severity, other.severity)
-                && java.util.Objects.equals(alertId, other.alertId) && java.util.Objects.equals(input, other.input);
+                && java.util.Objects.equals(alertId, other.alertId) && java.util.Objects.equals(input, other.input)
+                && java.util.Objects.equals(tierStates(), other.tierStates());
+    }
+
+    /** An SLO's tiers and their states ({@code page=suppressed}): a change is published at once. */
+    private java.util.List<String> tierStates() {
+        return slo == null ? java.util.List.of() : slo.tiers().stream().map(t -> t.tier() + "=" + t.state()).toList();
     }
 }

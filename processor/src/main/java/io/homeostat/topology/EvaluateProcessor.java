@@ -10,6 +10,7 @@ import io.homeostat.evaluate.Episodes;
 import io.homeostat.evaluate.RequirementEvaluation;
 import io.homeostat.evaluate.RequirementEvent;
 import io.homeostat.evaluate.SeriesRef;
+import io.homeostat.evaluate.SloTracker;
 import io.homeostat.evaluate.StateCodec;
 import io.homeostat.evaluate.StateWriter;
 import io.homeostat.evaluate.StatusCodec;
@@ -59,7 +60,7 @@ final class EvaluateProcessor implements Processor<String, RequirementEvent, Str
     static final String TARGET_STATUS_STORE = "target-status";
     static final String[] STORES = {RequirementWindows.SPAN_SLICES_STORE, RequirementWindows.METRIC_SLICES_STORE,
         RequirementWindows.SERIES_STORE, TARGETS_STORE, EPISODES_STORE, TARGET_STATE_STORE, UNATTRIBUTED_STORE,
-        CLOCK_STORE, TARGET_STATUS_STORE};
+        CLOCK_STORE, TARGET_STATUS_STORE, SloCounts.STORE};
 
     private static final Logger LOG = LoggerFactory.getLogger(EvaluateProcessor.class);
 
@@ -186,7 +187,8 @@ final class EvaluateProcessor implements Processor<String, RequirementEvent, Str
             }
         };
         evaluation = new RequirementEvaluation(sliceMs, statusIntervalMs, requireReqTags,
-                new RequirementEvaluation.State(slices, targets, episodes, activity, unattributed, cardinality, clock),
+                new RequirementEvaluation.State(slices, targets, episodes, activity, unattributed, cardinality, clock,
+                        new SloTracker(new SloCounts(context.getStateStore(SloCounts.STORE), unreadable), sliceMs)),
                 new RequirementEvaluation.Output() {
                     @Override
                     public void alert(Alert alert, long now) {

@@ -129,7 +129,7 @@ public final class HomeostatTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(RouteTargetsProcessor.ROUTES_STORE), Serdes.String(), Serdes.ByteArray()));
         for (String name : new String[] {RequirementWindows.SPAN_SLICES_STORE, RequirementWindows.METRIC_SLICES_STORE,
-                RequirementWindows.SERIES_STORE}) {
+                RequirementWindows.SERIES_STORE, SloCounts.STORE}) {
             // Cached: a slice gets a partial from every decode task at every flush; the record cache folds them
             // into one RocksDB write and one changelog record per slice and commit.
             builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.Bytes(), Serdes.ByteArray())

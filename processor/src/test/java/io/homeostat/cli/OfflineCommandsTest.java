@@ -44,6 +44,23 @@ class OfflineCommandsTest {
         assertThat(records.get(1).path("id").asText()).isEqualTo("REQ-F-AUTH-001/span.success_rate");
     }
 
+    /** The seed's two targets written as SLOs (docs/slos.md): what {@code targets apply} would write carries them. */
+    @Test
+    void theSeedsTargetsWrittenAsSlosValidateAsSloTargets() throws Exception {
+        String file = RepoFiles.resolve("schemas/examples/observability-slo.yml").toString();
+        Run json = homeostat(SeedFiles.ENV, "targets", "validate", "-f", file, "-o", "json");
+        assertThat(json.exitCode()).as(json.err()).isZero();
+        JsonNode records = Json.MAPPER.readTree(json.out());
+        assertThat(records).hasSize(2);
+        for (JsonNode record : records) {
+            Schemas.assertValid("target.schema.json", record.get("target"));
+            assertThat(record.path("target").path("slo").path("period").asText()).as(record.toString()).isEqualTo("30d");
+        }
+        assertThat(records.get(0).path("target").path("slo").path("min_events").isMissingNode()
+                || records.get(0).path("target").path("slo").path("min_events").asInt() != 20).isTrue();
+        assertThat(records.get(1).path("target").path("slo").path("min_events").asInt()).isEqualTo(20);
+    }
+
     @Test
     void validateOfABrokenFileExitsOneWithEveryProblem(@TempDir Path dir) throws Exception {
         Path broken = Files.writeString(dir.resolve("observability.yml"), SeedFiles.broken());

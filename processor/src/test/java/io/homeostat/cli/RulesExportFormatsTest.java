@@ -52,6 +52,6 @@ class RulesExportFormatsTest {
                 .contains("is under 4 sample intervals of 1m"));
         OfflineCommandsTest.Run bad = homeostat(SeedFiles.ENV, "rules", "export", "--format", "grafana", "-f", EXTENDED);
         assertThat(bad.exitCode()).isEqualTo(2);
-        assertThat(bad.err()).contains("'grafana' is not a format; use prometheus, datadog, datadog-api or datadog-terraform");
+        assertThat(bad.err()).contains("'grafana' is not a format; use prometheus, sloth, datadog, datadog-api, datadog-slo-api or datadog-terraform");
     }
 }

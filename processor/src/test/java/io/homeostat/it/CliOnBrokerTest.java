@@ -418,6 +418,7 @@ class CliOnBrokerTest {
     void statusShowsEveryTargetAndTheUnattributedTelemetry(TestInfo test) throws Exception {
         String topic = topicFor(test, "status");
         Map<String, byte[]> records = new java.util.LinkedHashMap<>();
+        records.put("REQ-F-CHECKOUT-001/checkout_success", example("status-target-slo.json"));
         records.put("REQ-NFR-PERF-001/span.duration_ms", example("status-target.json"));
         records.put("REQ-F-AUTH-001/span.success_rate", example("status-target-unreadable.json"));
         records.put("unattributed/checkout", example("status-unattributed.json"));
@@ -430,18 +431,27 @@ class CliOnBrokerTest {
         assertThat(lines.get(0)).startsWith("TARGET").contains("STATE", "INPUT", "ACTUAL", "GOOD", "EVENTS", "LAST_EVALUATED");
         assertThat(lines.get(1)).as("the service went quiet reads apart from we cannot read")
                 .startsWith("REQ-F-AUTH-001/span.success_rate").contains("firing", "unreadable (otlp_spans-1, +1)");
-        assertThat(lines.get(2)).startsWith("REQ-NFR-PERF-001/span.duration_ms")
+        assertThat(lines.get(2)).startsWith("REQ-F-CHECKOUT-001/checkout_success").contains("firing", "live", "gte 0.999");
+        assertThat(lines.get(3)).startsWith("REQ-NFR-PERF-001/span.duration_ms")
                 .contains("firing", "live", "831.96", "lt 500", "89.6%", "66.4%", "critical", "800", "2026-11-25T20:18:36.024Z");
+        // The error budget of the SLO target, in a table of its own; the plain targets have none.
+        int budgets = lines.indexOf(lines.stream().filter(l -> l.startsWith("SLO_TARGET")).findFirst().orElseThrow());
+        assertThat(lines.get(budgets)).contains("OBJECTIVE", "PERIOD", "BUDGET_LEFT", "BURN_RATES", "TIERS");
+        assertThat(lines.get(budgets + 1)).startsWith("REQ-F-CHECKOUT-001/checkout_success")
+                .contains("99.9%", "30d", "2099400/2100000", "99.971%", "71.4%", "1500", "5m=50.00", "1h=16.67", "3d=0.29",
+                        "page=firing ticket=ok");
+        assertThat(lines.get(budgets + 2)).as("only SLO targets have a budget").isEmpty();
         assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("UNATTRIBUTED_SERVICE").contains("SPANS", "LOG_RECORDS"));
         assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("checkout").contains("1520", "12", "2026-11-25T20:18:38.000Z"));
 
         Run json = homeostat(Map.of(), concat(args, new String[] {"-o", "json"}));
         JsonNode all = Json.MAPPER.readTree(json.out());
-        assertThat(all).hasSize(3);
+        assertThat(all).hasSize(4);
         for (JsonNode record : all) Schemas.assertValid("status.schema.json", record);
         assertThat(all.get(0).path("input").asText()).isEqualTo("unreadable");
-        assertThat(all.get(1).path("state").asText()).isEqualTo("firing");
-        assertThat(all.get(2).path("kind").asText()).isEqualTo("unattributed");
+        assertThat(all.get(1).path("slo").path("error_budget_remaining").asDouble()).isEqualTo(0.7142857143);
+        assertThat(all.get(2).path("state").asText()).isEqualTo("firing");
+        assertThat(all.get(3).path("kind").asText()).isEqualTo("unattributed");
     }
 
     @Test

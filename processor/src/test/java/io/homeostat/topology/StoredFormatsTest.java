@@ -79,7 +79,9 @@ class StoredFormatsTest {
                     v -> RequirementEventSerde.encode((io.homeostat.evaluate.RequirementEvent) v), Describe::of)),
             Map.entry(HomeostatTopology.ISSUE_OCCURRENCES, new Format(IssueCodec::decodePartial,
                     v -> IssueCodec.encode((io.homeostat.issues.IssuePartial) v), Describe::of)),
-            Map.entry(DecodeSpansProcessor.JOURNAL_STORE, new Format(StoredFormatsTest::replay, null, Describe::of))));
+            Map.entry(DecodeSpansProcessor.JOURNAL_STORE, new Format(StoredFormatsTest::replay, null, Describe::of)),
+            Map.entry(SloCounts.STORE, new Format(io.homeostat.slo.SloCodec::decode,
+                    v -> io.homeostat.slo.SloCodec.encode((io.homeostat.slo.CountBlock) v), Object::toString))));
 
     /** One stored record: its key (stores only), its value, and what it decodes to. */
     record Golden(byte[] key, byte[] value, String description) {}
@@ -235,6 +237,38 @@ class StoredFormatsTest {
         assertThat(Describe.of(replay(recorded.value()))).isEqualTo(recorded.description());
         assertThat(recorded.description()).contains("sampledSpans=1, sampledErrors=1, sampledAdjusted=10.0")
                 .contains("sampledAdjusted=9.99938968568813");
+    }
+
+    /**
+     * The {@code slo-counts} store (new with this format, so it has no legacy form): a minute block of slice
+     * checkpoints and an hour block of minute checkpoints, with their keys ({@code targetId 0x00 level start}).
+     */
+    @Test
+    void sloCountsHaveGoldenBytes() throws IOException {
+        io.homeostat.slo.CountBlock minute = new io.homeostat.slo.CountBlock(1_200_000, 1_201_800);
+        minute.append(1_795_514_405_000L, 1_200_596, 1_202_400);
+        minute.append(1_795_514_410_000L, 1_201_190, 1_203_000);
+        minute.append(1_795_514_420_000L, 1_201_190, 1_203_002);
+        io.homeostat.slo.CountBlock hour = new io.homeostat.slo.CountBlock(0, 0);
+        hour.append(1_795_510_860_000L, 36_000, 36_000);
+        hour.append(1_795_510_920_000L, 71_982, 72_000);
+        List<Golden> today = List.of(
+                new Golden(SloCounts.key("REQ-F-CHECKOUT-001/checkout_success", 0, 1_795_514_400_000L).get(),
+                        io.homeostat.slo.SloCodec.encode(minute), minute.toString()),
+                new Golden(SloCounts.key("REQ-F-CHECKOUT-001/checkout_success", 1, 1_795_510_800_000L).get(),
+                        io.homeostat.slo.SloCodec.encode(hour), hour.toString()));
+        Path golden = RepoFiles.resolve(TAGGED + SloCounts.STORE + ".txt");
+        if (Boolean.getBoolean("homeostat.writeStoredFormats")) write(golden, SloCounts.STORE, today);
+        List<Golden> recorded = read(golden);
+        assertThat(recorded).hasSize(2);
+        for (int i = 0; i < recorded.size(); i++) {
+            Golden record = recorded.get(i);
+            assertThat(HEX.formatHex(record.key())).isEqualTo(HEX.formatHex(today.get(i).key()));
+            assertThat(HEX.formatHex(record.value())).as("the same content, the same bytes").isEqualTo(HEX.formatHex(today.get(i).value()));
+            io.homeostat.slo.CountBlock decoded = io.homeostat.slo.SloCodec.decode(record.value());
+            assertThat(decoded.toString()).isEqualTo(record.description());
+            assertThat(SloCounts.start(Bytes.wrap(record.key()))).isEqualTo(i == 0 ? 1_795_514_400_000L : 1_795_510_800_000L);
+        }
     }
 
     @Test
