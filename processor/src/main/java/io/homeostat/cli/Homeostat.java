@@ -9,7 +9,7 @@ import picocli.CommandLine.ScopeType;
 /** The {@code homeostat} command line. */
 @Command(name = "homeostat", mixinStandardHelpOptions = true, versionProvider = Homeostat.Version.class,
         description = {"Homeostat: requirement-tagged OpenTelemetry on Kafka in, homeostasis alerts out.",
-                "Options also come from environment variables HOMEOSTAT_<OPTION> (e.g. HOMEOSTAT_BOOTSTRAP_SERVERS).",
+                "Options also come from environment variables HOMEOSTAT_<COMMAND>_<OPTION> (e.g. HOMEOSTAT_RUN_SLICE), or HOMEOSTAT_<OPTION> for an option of one meaning (e.g. HOMEOSTAT_BOOTSTRAP_SERVERS).",
                 "A command that fails prints one line naming the problem and exits 1 (2 for a bad command line)."},
         subcommands = {RunCommand.class, TargetsCommand.class, AlertsCommand.class, StatusCommand.class,
                 RulesCommand.class, TopicsCommand.class, TopologyCommand.class,
