@@ -252,6 +252,7 @@ public final class LoadHarness implements Callable<Integer> {
             byRate.sort(java.util.Comparator.comparingDouble(PathResult::spansPerSecond));
             report.throughput.add(byRate.get((byRate.size() - 1) / 2));
             report.rounds.put(path.name(), results.stream().map(PathResult::spansPerSecond).toList());
+            report.lateRounds.put(path.name(), results.stream().map(PathResult::lateSpans).toList());
         }
         if (memory) {
             for (String name : List.of("1x-events", "10x-keys")) {

@@ -35,6 +35,8 @@ final class Report {
     final List<PathResult> throughput = new ArrayList<>();
     /** spans/s of every round of each path, in order. */
     final Map<String, List<Double>> rounds = new LinkedHashMap<>();
+    /** Spans dropped as late in every round of each path, in order (the table shows the median round's). */
+    final Map<String, List<Long>> lateRounds = new LinkedHashMap<>();
     final List<DetectionLatency.Result> latency = new ArrayList<>();
     final List<MemoryPoint> memory = new ArrayList<>();
     final List<CardinalityPoint> cardinality = new ArrayList<>();
@@ -101,6 +103,11 @@ final class Report {
             PathResult homeostat = path(PathName.HOMEOSTAT);
             PathResult naive = path(PathName.NAIVE);
             md.append("\n");
+            List<Long> homeostatLate = lateRounds.get(PathName.HOMEOSTAT.name());
+            if (homeostatLate != null) {
+                md.append("- Homeostat's spans dropped as late, every round: ").append(String.join(", ",
+                        homeostatLate.stream().map(String::valueOf).toList())).append("\n");
+            }
             if (floor != null && homeostat != null) {
                 md.append(String.format(Locale.ROOT, "- Homeostat / floor: **%.2f×** (goal ≥ 0.7); per CPU-second of path and broker: %.2f×%n",
                         homeostat.spansPerSecond() / floor.spansPerSecond(), perCpu(homeostat) / perCpu(floor)));
