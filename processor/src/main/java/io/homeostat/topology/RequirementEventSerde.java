@@ -47,13 +47,7 @@ public final class RequirementEventSerde implements Serde<RequirementEvent> {
     // TARGET_UPSERT, TARGET_DELETE
     private static final int TARGET_ID = 1;
     private static final int TARGET_JSON = 2;
-    // WATERMARK
-    private static final int SOURCE_TOPIC = 1;
-    private static final int SOURCE_PARTITION = 2;
-    private static final int SOURCE_PARTITIONS = 3;
-    private static final int SOURCE_WATERMARK = 4;
-    private static final int SOURCE_READING = 5;
-    private static final int SOURCE_AT = 6;
+    // WATERMARK: the fields of ClockCodec.writeWatermark
     // The kind bytes before the stored format.
     private static final byte LEGACY_SLICE = 1;
     private static final byte LEGACY_UPSERT = 2;
@@ -119,9 +113,7 @@ public final class RequirementEventSerde implements Serde<RequirementEvent> {
 
         @Override
         public void watermark(RequirementEvent.SourceWatermark w, long now) {
-            out.message(WATERMARK, m -> m.string(SOURCE_TOPIC, w.topic()).int32(SOURCE_PARTITION, w.partition())
-                    .int32(SOURCE_PARTITIONS, w.partitions()).int64(SOURCE_WATERMARK, w.watermark())
-                    .int32(SOURCE_READING, ClockCodec.readingCode(w.reading())).int64(SOURCE_AT, w.at()));
+            out.message(WATERMARK, m -> ClockCodec.writeWatermark(m, w));
         }
     }
 
@@ -144,7 +136,7 @@ public final class RequirementEventSerde implements Serde<RequirementEvent> {
                         if (targetId == null) throw new IOException("target delete without a target id");
                         return new RequirementEvent.TargetDelete(targetId);
                     });
-                    case WATERMARK -> event = in.message("source watermark", RequirementEventSerde::readWatermark);
+                    case WATERMARK -> event = in.message("source watermark", ClockCodec::readWatermark);
                     default -> in.skip();
                 }
             }
@@ -185,28 +177,6 @@ public final class RequirementEventSerde implements Serde<RequirementEvent> {
         }
         if (service == null) throw new IOException("unattributed counts without a service");
         return new RequirementEvent.Unattributed(service, spans, points, logs, seenAt);
-    }
-
-    private static RequirementEvent readWatermark(FieldReader in) throws IOException {
-        String topic = null;
-        int partition = -1;
-        int partitions = 0;
-        long watermark = Long.MIN_VALUE;
-        RequirementEvent.SourceWatermark.Reading reading = null;
-        long at = Long.MIN_VALUE;
-        for (int field; (field = in.next()) != 0; ) {
-            switch (field) {
-                case SOURCE_TOPIC -> topic = in.string();
-                case SOURCE_PARTITION -> partition = in.int32();
-                case SOURCE_PARTITIONS -> partitions = in.int32();
-                case SOURCE_WATERMARK -> watermark = in.int64();
-                case SOURCE_READING -> reading = ClockCodec.reading(in.int32());
-                case SOURCE_AT -> at = in.int64();
-                default -> in.skip();
-            }
-        }
-        if (topic == null || partition < 0 || reading == null) throw new IOException("source watermark without topic, partition or reading");
-        return new RequirementEvent.SourceWatermark(topic, partition, partitions, watermark, reading, at);
     }
 
     private static RequirementEvent readUpsert(FieldReader in) throws IOException {
