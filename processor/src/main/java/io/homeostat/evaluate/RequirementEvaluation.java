@@ -254,7 +254,7 @@ public final class RequirementEvaluation implements RequirementEvent.Handler {
             for (long windowEnd = first; windowEnd <= last; windowEnd += sliceMs) {
                 Map<String, WindowData> cache = new HashMap<>();
                 for (Map.Entry<String, Target> entry : state.targets().all().entrySet()) {
-                    judge(entry.getKey(), entry.getValue(), windowEnd, now, cache, input);
+                    judge(entry.getKey(), entry.getValue(), windowEnd, now, cache, input, windowEnd == last);
                 }
                 clock.judged(windowEnd);
             }
@@ -287,8 +287,12 @@ public final class RequirementEvaluation implements RequirementEvent.Handler {
         if (overflow != null) output.status(OverflowStatus.key(overflow.task()), overflow, now);
     }
 
+    /**
+     * @param newest the newest window of this evaluation, whose status is the live view (after an outage, windows
+     *               are judged in order, and only the last one's status is kept for the API and /metrics)
+     */
     private void judge(String targetId, Target target, long windowEnd, long now, Map<String, WindowData> cache,
-                       SourceWatermarks.Condition input) {
+                       SourceWatermarks.Condition input, boolean newest) {
         long windowMs = windowMs(target.window());
         long windowStart = windowEnd - windowMs;
         WindowData data = cache.computeIfAbsent(target.requirement() + "\u0000" + windowStart,
@@ -338,7 +342,7 @@ public final class RequirementEvaluation implements RequirementEvent.Handler {
         }
 
         TargetStatus status = status(targetId, target, verdict, slo, now, input);
-        output.current(targetId, status);
+        if (newest) output.current(targetId, status);
         if (statuses.publish(targetId, status, now)) output.status(targetId, status, now);
     }
 
