@@ -106,7 +106,10 @@ public final class ErrorReporting implements CommandLine.IExecutionExceptionHand
         if (t instanceof FileSystemException e) {
             return "cannot use " + e.getFile() + (e.getReason() == null ? "" : ": " + e.getReason());
         }
-        if (t instanceof IOException) return "I/O error: " + t.getMessage();
+        if (t instanceof java.net.ConnectException) return "cannot connect" + (message(t) == null ? "" : ": " + message(t));
+        if (t instanceof IOException) {
+            return "I/O error: " + (message(t) == null ? t.getClass().getSimpleName() : message(t));
+        }
         if (t instanceof TimeoutException || t instanceof org.apache.kafka.common.errors.TimeoutException) {
             return "Kafka did not answer in time: " + t.getMessage();
         }
@@ -116,5 +119,13 @@ public final class ErrorReporting implements CommandLine.IExecutionExceptionHand
         }
         if (t instanceof KafkaException) return "Kafka: " + t.getMessage();
         return "unexpected " + t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+    }
+
+    /** The first message along the cause chain: the JDK's HTTP client throws a ConnectException with none. */
+    private static String message(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c.getMessage() != null) return c.getMessage();
+        }
+        return null;
     }
 }

@@ -122,6 +122,15 @@ class CliErrorsTest {
     }
 
     @Test
+    void aStatusApiNobodyServesIsOneLineThatSaysSo() {
+        Run run = homeostat("status", "--api", "http://127.0.0.1:" + closedPort, "--timeout", "2s");
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.line()).startsWith("homeostat status: cannot read the status API at http://127.0.0.1:" + closedPort
+                + "/api/v1/targets: cannot connect").doesNotContain("null")
+                .endsWith("(is `homeostat run` serving HTTP there? --api)");
+    }
+
+    @Test
     void verboseShowsTheStackTrace() {
         Run run = homeostat("status", "--bootstrap-servers", "127.0.0.1:" + closedPort, "--verbose");
         assertThat(run.exitCode()).isEqualTo(1);
